@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Users and roles")
+
+    def ready(self) -> None:
+        # Like Django's own permissions, the role groups follow the migrations.
+        from accounts import services
+
+        post_migrate.connect(services.sync_role_groups_after_migrate, sender=self)
