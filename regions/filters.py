@@ -7,8 +7,8 @@ from regions.models import ProgramMembership, Province, Region
 
 
 def _cohort_years() -> list[tuple[int, int]]:
-    years = ProgramMembership.objects.values_list("year", flat=True).distinct()
-    return [(year, year) for year in sorted(years)]
+    years = ProgramMembership.objects.order_by("year").values_list("year", flat=True)
+    return [(year, year) for year in years.distinct()]
 
 
 class RegionFilter(django_filters.FilterSet):

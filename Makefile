@@ -1,0 +1,43 @@
+# Two commands: `make demo` and `make test`. See README.md.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1:8000
+
+.PHONY: demo test install lint check-deploy clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# A development .env (git-ignored): a generated SECRET_KEY and DEBUG on.
+.env:
+	printf 'DEBUG=True\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "Wrote .env (development settings, not for production)"
+
+demo: install .env
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_regions
+	$(MANAGE) load_framework
+	$(MANAGE) seed_demo
+	@echo "Serving http://$(HOST)  (Ctrl+C stops)"
+	$(MANAGE) runserver $(HOST)
+
+# The whole suite. Uses DATABASE_URL / REDIS_URL when set (CI sets both);
+# without them: SQLite, and the Redis tests skip (under CI=true they fail).
+test: install
+	DEBUG=False SECRET_KEY=$${SECRET_KEY:-test-only-not-secret} $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
