@@ -9,6 +9,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Like Django's own permissions, the role groups follow the migrations.
+        # No sender filter: post_migrate runs per app, and the admin group needs
+        # the permissions of apps migrated after this one.
         from accounts import services
 
-        post_migrate.connect(services.sync_role_groups_after_migrate, sender=self)
+        post_migrate.connect(
+            services.sync_role_groups_after_migrate, dispatch_uid="sync_role_groups"
+        )

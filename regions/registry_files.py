@@ -27,7 +27,11 @@ STATUSES = ("selected", "mou_signed", "masterplan_completed", "cancelled")
 class RegistryFileError(ValueError):
     def __init__(self, path: Path, line: int | None, reason: str) -> None:
         self.path, self.line, self.reason = path, line, reason
-        where = f"{path.name}, line {line}" if line else path.name
+        where = (
+            _("%(file)s, line %(line)d") % {"file": path.name, "line": line}
+            if line
+            else path.name
+        )
         super().__init__(f"{where}: {reason}")
 
 

@@ -2,6 +2,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from assessments import services
 from assessments.framework_files import FrameworkFileError
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         try:
             result = services.load_framework(path=path)
         except FrameworkFileError as error:
-            raise CommandError(f"{error} (nothing was changed)") from None
+            raise CommandError(_("%s (nothing was changed)") % error) from None
         framework = result.framework
         self.stdout.write(
             f"{framework.code}: {result.outcome} "

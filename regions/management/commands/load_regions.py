@@ -2,6 +2,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from regions import services
 from regions.registry_files import RegistryFileError
@@ -38,7 +39,7 @@ class Command(BaseCommand):
         try:
             report = services.load_registry(files=files, program_code=options["program"])
         except RegistryFileError as error:
-            raise CommandError(f"{error} (nothing was changed)") from None
+            raise CommandError(_("%s (nothing was changed)") % error) from None
         for name, count in vars(report).items():
             self.stdout.write(
                 f"{name}: {count.created} created, {count.updated} updated, "

@@ -1,0 +1,39 @@
+from datetime import date
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from accounts.models import Role
+from accounts.services import role_of
+from assessments.models import Cycle
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_the_2017_pilot_cycle_and_one_account_per_role(capsys):
+    call_command("seed_demo", "--today", "2026-11-28")
+
+    cycle = Cycle.objects.get(is_demo=True)
+    assert cycle.year == 2017
+    assert cycle.regions.count() == 25
+    assert not cycle.regions.filter(code="52.03").exists()  # unconfirmed Lombok Timur
+    assert cycle.phase_at(cycle.submissions_open.replace(day=25)) == "submissions"
+    official = authenticate(username="official-3674", password="demo12345")
+    assert official.profile.region.name == "Kota Tangerang Selatan"
+    assert role_of(official) == Role.OFFICIAL
+    assert role_of(authenticate(username="reviewer6", password="demo12345")) == Role.REVIEWER
+    admin = authenticate(username="admin", password="demo12345")
+    assert admin.is_staff and admin.has_perm("assessments.change_cycle")
+    assert "official-3674" in capsys.readouterr().out
+
+
+def test_seed_demo_twice_on_the_same_day_gives_the_same_data():
+    call_command("seed_demo", "--today", "2026-11-28", "--password", "another-pass-1")
+    first = Cycle.objects.values("name", "submissions_open", "appeals_close").get()
+
+    call_command("seed_demo", "--today", "2026-11-28", "--password", "another-pass-1")
+
+    assert Cycle.objects.values("name", "submissions_open", "appeals_close").get() == first
+    assert authenticate(username="reviewer1", password="another-pass-1") is not None
+    assert Cycle.objects.get().submissions_open.date() == date(2026, 11, 21)
