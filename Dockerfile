@@ -4,21 +4,6 @@
 # Celery worker, Celery beat and the one-shot migrate job. docker-compose.yml
 # picks the command per service; docs/deployment.md explains the stack.
 
-# --- Stage 1: the source tree, with translations compiled ---------------------
-# Django reads compiled .mo files, and locale/ ships only .po sources. msgfmt
-# (package gettext) is needed for this step alone, so it stays in this stage and
-# the runtime image goes without it. Same command as `manage.py compilemessages`.
-FROM python:3.11-slim AS source
-# hadolint ignore=DL3008
-RUN apt-get update \
- && apt-get install -y --no-install-recommends gettext \
- && rm -rf /var/lib/apt/lists/*
-COPY . /src
-RUN find /src -name '*.po' -path '*/LC_MESSAGES/*' -exec sh -c \
-      'for po; do msgfmt --check-format -o "${po%.po}.mo" "$po" || exit 1; done' \
-      sh {} +
-
-# --- Stage 2: runtime ----------------------------------------------------------
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -48,7 +33,8 @@ RUN pip install --no-cache-dir . \
 
 # The code stays owned by root and read-only to the app user; nothing writes
 # under /app at run time (uploads: MEDIA_ROOT, beat schedule: /tmp).
-COPY --from=source /src ./
+# Translations come as committed .mo files (CI checks they match the .po).
+COPY . ./
 
 # Static files for whitenoise (CompressedManifestStaticFilesStorage) into
 # /app/staticfiles. Settings refuse to load without SECRET_KEY when DEBUG is off:

@@ -30,10 +30,14 @@ demo: install .env
 	@echo "Serving http://$(HOST)  (Ctrl+C stops)"
 	$(MANAGE) runserver $(HOST)
 
-# The whole suite. Uses DATABASE_URL / REDIS_URL when set (CI sets both);
-# without them: SQLite, and the Redis tests skip (under CI=true they fail).
+# The whole suite, with production settings (DEBUG off) except the HTTPS
+# redirect: the browser tests talk plain HTTP to the live server.
+# Uses DATABASE_URL / REDIS_URL when set (CI sets both); without them: SQLite,
+# and the Redis tests skip (under CI=true they fail).
 test: install
-	DEBUG=False SECRET_KEY=$${SECRET_KEY:-test-only-not-secret} $(BIN)/pytest $(PYTEST_ARGS)
+	mkdir -p test-results
+	DEBUG=False SECURE_SSL_REDIRECT=False SECRET_KEY=$${SECRET_KEY:-test-only-not-secret} \
+		$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -24,7 +24,9 @@ def sync_role_groups() -> None:
     admin_group = Group.objects.get(name=Role.ADMIN)
     user_permissions = Q()
     for app_label, model in ADMIN_MODELS:
-        user_permissions |= Q(content_type__app_label=app_label, content_type__model=model)
+        user_permissions |= Q(
+            content_type__app_label=app_label, content_type__model=model
+        )
     admin_group.permissions.set(
         Permission.objects.filter(
             Q(content_type__app_label__in=ADMIN_APPS) | user_permissions

@@ -52,7 +52,9 @@ def seed(*, password: str, today: date) -> tuple[Cycle, list[DemoAccount]]:
         year=DEMO_YEAR,
         name=DEMO_CYCLE_NAME,
         framework=framework,
-        submissions_open=datetime.combine(today - timedelta(days=7), time(8), tzinfo=JAKARTA),
+        submissions_open=datetime.combine(
+            today - timedelta(days=7), time(8), tzinfo=JAKARTA
+        ),
         submissions_close=_at(today + timedelta(days=30)),
         reviews_close=_at(today + timedelta(days=60)),
         appeals_close=_at(today + timedelta(days=75)),

@@ -86,8 +86,14 @@ def _check(content: dict[str, Any]) -> dict[str, Any]:
 
 def _text(mapping: dict[str, Any], key: str, owner: str) -> str:
     value = mapping.get(key)
-    if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
-        raise FrameworkFileError(_("%(owner)s: %(key)s is missing") % {"owner": owner, "key": key})
+    if (
+        not isinstance(value, str | int)
+        or isinstance(value, bool)
+        or not str(value).strip()
+    ):
+        raise FrameworkFileError(
+            _("%(owner)s: %(key)s is missing") % {"owner": owner, "key": key}
+        )
     return str(value).strip()
 
 
@@ -150,7 +156,9 @@ def _positive(mapping: dict[str, Any], key: str, owner: str) -> Decimal:
     return number
 
 
-def _weights(content: dict[str, Any], key: str, names: tuple[str, ...]) -> dict[str, Decimal]:
+def _weights(
+    content: dict[str, Any], key: str, names: tuple[str, ...]
+) -> dict[str, Decimal]:
     weights = content.get(key)
     if not isinstance(weights, dict):
         raise FrameworkFileError(_("%s is missing") % key)
@@ -187,22 +195,38 @@ def _bands(content: dict[str, Any]) -> list[dict[str, Any]]:
         upper = band.get("upper")
         if last:
             if upper is not None:
-                raise FrameworkFileError(_("%s: the top band has no upper bound (upper: null)") % owner)
+                raise FrameworkFileError(
+                    _("%s: the top band has no upper bound (upper: null)") % owner
+                )
         else:
             upper = _number(band, "upper", owner)
             if not 1 < upper <= 5:
-                raise FrameworkFileError(_("%s: upper must lie between 1 and 5") % owner)
+                raise FrameworkFileError(
+                    _("%s: upper must lie between 1 and 5") % owner
+                )
             if checked and upper <= checked[-1]["upper"]:
                 raise FrameworkFileError(
-                    _("band thresholds must ascend: %(code)s (%(upper)s) is not above "
-                      "%(previous)s (%(previous_upper)s)")
-                    % {"code": code, "upper": upper, "previous": checked[-1]["code"],
-                       "previous_upper": checked[-1]["upper"]}
+                    _(
+                        "band thresholds must ascend: %(code)s (%(upper)s) is not above "
+                        "%(previous)s (%(previous_upper)s)"
+                    )
+                    % {
+                        "code": code,
+                        "upper": upper,
+                        "previous": checked[-1]["code"],
+                        "previous_upper": checked[-1]["upper"],
+                    }
                 )
         if any(other["code"] == code for other in checked):
             raise FrameworkFileError(_("band code %s appears twice") % code)
-        checked.append({"code": code, "upper": upper, "order": order,
-                        "name": _names(band, "name", owner)})
+        checked.append(
+            {
+                "code": code,
+                "upper": upper,
+                "order": order,
+                "name": _names(band, "name", owner),
+            }
+        )
     return checked
 
 
@@ -215,7 +239,10 @@ def _groups(content: dict[str, Any], key: str, children: str) -> list[dict[str, 
     checked = []
     for order, group in enumerate(groups, start=1):
         if not isinstance(group, dict):
-            raise FrameworkFileError(_("%(key)s: entry %(order)d is not a mapping") % {"key": key, "order": order})
+            raise FrameworkFileError(
+                _("%(key)s: entry %(order)d is not a mapping")
+                % {"key": key, "order": order}
+            )
         code = _text(group, "code", f"{key} {order}")
         owner = f"{key} {code}"
         if code in seen:
@@ -223,28 +250,49 @@ def _groups(content: dict[str, Any], key: str, children: str) -> list[dict[str, 
         seen.add(code)
         members = group.get(children)
         if not isinstance(members, list) or not members:
-            raise FrameworkFileError(_("%(owner)s: %(children)s must be a non-empty list") % {"owner": owner, "children": children})
+            raise FrameworkFileError(
+                _("%(owner)s: %(children)s must be a non-empty list")
+                % {"owner": owner, "children": children}
+            )
         checked_members = []
         for member_order, member in enumerate(members, start=1):
             if not isinstance(member, dict):
-                raise FrameworkFileError(_("%(owner)s: entry %(order)d is not a mapping") % {"owner": owner, "order": member_order})
+                raise FrameworkFileError(
+                    _("%(owner)s: entry %(order)d is not a mapping")
+                    % {"owner": owner, "order": member_order}
+                )
             member_code = _text(member, "code", f"{owner} {children} {member_order}")
             if member_code in seen:
                 raise FrameworkFileError(_("code %s appears twice") % member_code)
             seen.add(member_code)
-            checked_members.append({"code": member_code, "order": member_order,
-                                    "name": _names(member, "name", member_code)})
-        checked.append({"code": code, "order": order, "name": _names(group, "name", owner),
-                        "members": checked_members})
+            checked_members.append(
+                {
+                    "code": member_code,
+                    "order": member_order,
+                    "name": _names(member, "name", member_code),
+                }
+            )
+        checked.append(
+            {
+                "code": code,
+                "order": order,
+                "name": _names(group, "name", owner),
+                "members": checked_members,
+            }
+        )
     return checked
 
 
-def _indicators(content: dict[str, Any], framework: dict[str, Any]) -> list[dict[str, Any]]:
+def _indicators(
+    content: dict[str, Any], framework: dict[str, Any]
+) -> list[dict[str, Any]]:
     indicators = content.get("indicators")
     if not isinstance(indicators, list) or not indicators:
         raise FrameworkFileError(_("indicators must be a non-empty list"))
     sub_dimensions = {m["code"] for g in framework["dimensions"] for m in g["members"]}
-    sub_elements = {m["code"] for g in framework["readiness_elements"] for m in g["members"]}
+    sub_elements = {
+        m["code"] for g in framework["readiness_elements"] for m in g["members"]
+    }
     seen: set[str] = set()
     checked = []
     for order, indicator in enumerate(indicators, start=1):
@@ -257,21 +305,34 @@ def _indicators(content: dict[str, Any], framework: dict[str, Any]) -> list[dict
         seen.add(code)
         part = indicator.get("part")
         if part not in PARTS:
-            raise FrameworkFileError(_("%(owner)s: part must be blueprint or practice, not %(value)r") % {"owner": owner, "value": part})
+            raise FrameworkFileError(
+                _("%(owner)s: part must be blueprint or practice, not %(value)r")
+                % {"owner": owner, "value": part}
+            )
         aspect = indicator.get("aspect")
         if part == "blueprint" and aspect is not None:
-            raise FrameworkFileError(_("%s: a Blueprint indicator has no evaluation aspect") % owner)
+            raise FrameworkFileError(
+                _("%s: a Blueprint indicator has no evaluation aspect") % owner
+            )
         if part == "practice" and aspect not in ASPECTS:
             raise FrameworkFileError(
-                _("%(owner)s: a Practice indicator needs an aspect (%(aspects)s), not %(value)r")
+                _(
+                    "%(owner)s: a Practice indicator needs an aspect (%(aspects)s), not %(value)r"
+                )
                 % {"owner": owner, "aspects": ", ".join(ASPECTS), "value": aspect}
             )
         sub_dimension = indicator.get("sub_dimension")
         if sub_dimension not in sub_dimensions:
-            raise FrameworkFileError(_("%(owner)s: unknown sub_dimension %(value)r") % {"owner": owner, "value": sub_dimension})
+            raise FrameworkFileError(
+                _("%(owner)s: unknown sub_dimension %(value)r")
+                % {"owner": owner, "value": sub_dimension}
+            )
         readiness = indicator.get("readiness")
         if readiness not in sub_elements:
-            raise FrameworkFileError(_("%(owner)s: unknown readiness sub-element %(value)r") % {"owner": owner, "value": readiness})
+            raise FrameworkFileError(
+                _("%(owner)s: unknown readiness sub-element %(value)r")
+                % {"owner": owner, "value": readiness}
+            )
         rubric = indicator.get("rubric")
         if not isinstance(rubric, dict):
             raise FrameworkFileError(_("%s: rubric is missing") % owner)
@@ -287,19 +348,23 @@ def _indicators(content: dict[str, Any], framework: dict[str, Any]) -> list[dict
                 _("%(owner)s: rubric has levels outside 1-5: %(levels)s")
                 % {"owner": owner, "levels": ", ".join(extra)}
             )
-        checked.append({
-            "code": code,
-            "order": order,
-            "part": part,
-            "aspect": aspect or "",
-            "sub_dimension": sub_dimension,
-            "readiness": readiness,
-            "weight": _positive(indicator, "weight", owner),
-            "name": _names(indicator, "name", owner),
-            "guidance": _names(indicator, "guidance", owner),
-            "rubric": {
-                level: _names(rubric, level, owner, label=_("rubric level %d") % level)
-                for level in LEVELS
-            },
-        })
+        checked.append(
+            {
+                "code": code,
+                "order": order,
+                "part": part,
+                "aspect": aspect or "",
+                "sub_dimension": sub_dimension,
+                "readiness": readiness,
+                "weight": _positive(indicator, "weight", owner),
+                "name": _names(indicator, "name", owner),
+                "guidance": _names(indicator, "guidance", owner),
+                "rubric": {
+                    level: _names(
+                        rubric, level, owner, label=_("rubric level %d") % level
+                    )
+                    for level in LEVELS
+                },
+            }
+        )
     return checked

@@ -165,7 +165,9 @@ class Band(Bilingual):
         verbose_name = _("band")
         verbose_name_plural = _("bands")
         constraints = [
-            models.UniqueConstraint(fields=["framework", "code"], name="band_code_unique"),
+            models.UniqueConstraint(
+                fields=["framework", "code"], name="band_code_unique"
+            ),
             models.UniqueConstraint(
                 fields=["framework", "order"], name="band_order_unique"
             ),
@@ -295,7 +297,9 @@ class Indicator(Bilingual):
             models.UniqueConstraint(
                 fields=["framework", "code"], name="indicator_code_unique"
             ),
-            models.CheckConstraint(condition=Q(weight__gt=0), name="indicator_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0), name="indicator_weight_positive"
+            ),
             models.CheckConstraint(
                 condition=(Q(part="blueprint") & Q(aspect=""))
                 | (Q(part="practice") & ~Q(aspect="")),

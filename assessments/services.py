@@ -75,7 +75,9 @@ def load_framework(*, path: Path) -> FrameworkLoad:
     return FrameworkLoad(framework, outcome)
 
 
-def _save_version(framework: FrameworkVersion, content: dict[str, Any]) -> FrameworkVersion:
+def _save_version(
+    framework: FrameworkVersion, content: dict[str, Any]
+) -> FrameworkVersion:
     framework.code = content["code"]
     framework.name_id, framework.name_en = content["name"]["id"], content["name"]["en"]
     framework.description_id = content["description"]["id"]
@@ -103,7 +105,9 @@ def _replace_structure(framework: FrameworkVersion, content: dict[str, Any]) -> 
     framework.levels.all().delete()
 
     MaturityLevel.objects.bulk_create(
-        MaturityLevel(framework=framework, level=level, name_id=name["id"], name_en=name["en"])
+        MaturityLevel(
+            framework=framework, level=level, name_id=name["id"], name_en=name["en"]
+        )
         for level, name in content["levels"].items()
     )
     Band.objects.bulk_create(

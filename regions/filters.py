@@ -38,8 +38,12 @@ class RegionFilter(django_filters.FilterSet):
         model = Region
         fields = ["q", "province", "kind", "cohort"]
 
-    def search(self, queryset: QuerySet[Region], name: str, value: str) -> QuerySet[Region]:
+    def search(
+        self, queryset: QuerySet[Region], name: str, value: str
+    ) -> QuerySet[Region]:
         return queryset.search(value)
 
-    def in_cohort(self, queryset: QuerySet[Region], name: str, value: str) -> QuerySet[Region]:
+    def in_cohort(
+        self, queryset: QuerySet[Region], name: str, value: str
+    ) -> QuerySet[Region]:
         return queryset.in_cohort(int(value))

@@ -40,7 +40,9 @@ class RegionQuerySet(models.QuerySet["Region"]):
         if not text:
             return self
         return self.filter(
-            Q(name__icontains=text) | Q(capital__icontains=text) | Q(code__startswith=text)
+            Q(name__icontains=text)
+            | Q(capital__icontains=text)
+            | Q(code__startswith=text)
         )
 
     def in_cohort(self, year: int) -> RegionQuerySet:

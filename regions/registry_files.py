@@ -124,8 +124,10 @@ def _decimal(path: Path, line: int, row: dict[str, str], column: str) -> Decimal
         value = Decimal(row[column])
     except InvalidOperation:
         raise RegistryFileError(
-            path, line, _("%(column)s is not a number: %(value)r")
-            % {"column": column, "value": row[column]}
+            path,
+            line,
+            _("%(column)s is not a number: %(value)r")
+            % {"column": column, "value": row[column]},
         ) from None
     if not value.is_finite():
         raise RegistryFileError(path, line, _("%s is not a number") % column)
@@ -137,8 +139,10 @@ def _integer(path: Path, line: int, row: dict[str, str], column: str) -> int:
         return int(row[column])
     except ValueError:
         raise RegistryFileError(
-            path, line, _("%(column)s is not a whole number: %(value)r")
-            % {"column": column, "value": row[column]}
+            path,
+            line,
+            _("%(column)s is not a whole number: %(value)r")
+            % {"column": column, "value": row[column]},
         ) from None
 
 
@@ -155,7 +159,8 @@ def read_regions(path: Path) -> tuple[list[ProvinceRow], list[RegionRow]]:
             )
         if not PROVINCE_CODE.match(province_code) or code[:2] != province_code:
             raise RegistryFileError(
-                path, line,
+                path,
+                line,
                 _("province_code %(province)r does not match code %(code)s")
                 % {"province": province_code, "code": code},
             )
@@ -170,10 +175,14 @@ def read_regions(path: Path) -> tuple[list[ProvinceRow], list[RegionRow]]:
         )
         if known.name != row["province_name"]:
             raise RegistryFileError(
-                path, line,
+                path,
+                line,
                 _("province %(code)s is named both %(first)r and %(second)r")
-                % {"code": province_code, "first": known.name,
-                   "second": row["province_name"]},
+                % {
+                    "code": province_code,
+                    "first": known.name,
+                    "second": row["province_name"],
+                },
             )
         regions[code] = RegionRow(code, row["name"], row["kind"], province_code)
     if not regions:
@@ -193,7 +202,10 @@ def read_locations(path: Path, known_codes: set[str]) -> list[LocationRow]:
             raise RegistryFileError(path, line, _("code %s appears twice") % code)
         latitude = _decimal(path, line, row, "latitude")
         longitude = _decimal(path, line, row, "longitude")
-        if latitude is not None and not LATITUDE_RANGE[0] <= latitude <= LATITUDE_RANGE[1]:
+        if (
+            latitude is not None
+            and not LATITUDE_RANGE[0] <= latitude <= LATITUDE_RANGE[1]
+        ):
             raise RegistryFileError(
                 path, line, _("latitude %s is outside Indonesia") % latitude
             )
@@ -206,7 +218,9 @@ def read_locations(path: Path, known_codes: set[str]) -> list[LocationRow]:
         area = _decimal(path, line, row, "area_km2")
         if area is not None and area <= 0:
             raise RegistryFileError(path, line, _("area_km2 must be positive"))
-        population = _integer(path, line, row, "population") if row["population"] else None
+        population = (
+            _integer(path, line, row, "population") if row["population"] else None
+        )
         if population is not None and population < 0:
             raise RegistryFileError(path, line, _("population must not be negative"))
         rows[code] = LocationRow(
@@ -217,8 +231,15 @@ def read_locations(path: Path, known_codes: set[str]) -> list[LocationRow]:
 
 def read_programs(path: Path) -> list[ProgramRow]:
     rows: dict[str, ProgramRow] = {}
-    columns = ("code", "name_id", "name_en", "start_year", "target_year",
-               "target_regions", "source")
+    columns = (
+        "code",
+        "name_id",
+        "name_en",
+        "start_year",
+        "target_year",
+        "target_regions",
+        "source",
+    )
     for line, row in _records(path, columns):
         _require(path, line, row, "code", "name_id", "name_en")
         program = ProgramRow(
@@ -231,13 +252,13 @@ def read_programs(path: Path) -> list[ProgramRow]:
             source=row["source"],
         )
         if program.target_year < program.start_year:
-            raise RegistryFileError(
-                path, line, _("target_year is before start_year")
-            )
+            raise RegistryFileError(path, line, _("target_year is before start_year"))
         if program.target_regions <= 0:
             raise RegistryFileError(path, line, _("target_regions must be positive"))
         if program.code in rows:
-            raise RegistryFileError(path, line, _("code %s appears twice") % program.code)
+            raise RegistryFileError(
+                path, line, _("code %s appears twice") % program.code
+            )
         rows[program.code] = program
     if not rows:
         raise RegistryFileError(path, None, _("no programs in the file"))
@@ -248,8 +269,15 @@ def read_cohorts(path: Path, regions: dict[str, RegionRow]) -> list[MembershipRo
     """Memberships per year. `status` and `confirmed` are optional columns: the
     shared research file lacks them (see regions/data/README.md)."""
     rows: dict[tuple[int, str], MembershipRow] = {}
-    columns = ("batch_year", "name_in_source", "code", "kind", "province_code",
-               "source", "note")
+    columns = (
+        "batch_year",
+        "name_in_source",
+        "code",
+        "kind",
+        "province_code",
+        "source",
+        "note",
+    )
     for line, row in _records(path, columns):
         _require(path, line, row, "batch_year", "name_in_source", "code", "source")
         year = _integer(path, line, row, "batch_year")
@@ -263,20 +291,25 @@ def read_cohorts(path: Path, regions: dict[str, RegionRow]) -> list[MembershipRo
             )
         if row["kind"] != region.kind:
             raise RegistryFileError(
-                path, line,
+                path,
+                line,
                 _("kind %(kind)r does not match the registry (%(code)s is a %(real)s)")
                 % {"kind": row["kind"], "code": code, "real": region.kind},
             )
         if row["province_code"] != region.province_code:
             raise RegistryFileError(
-                path, line, _("province_code %r does not match the region code")
-                % row["province_code"]
+                path,
+                line,
+                _("province_code %r does not match the region code")
+                % row["province_code"],
             )
         status = row.get("status") or "selected"
         if status not in STATUSES:
             raise RegistryFileError(
-                path, line, _("status must be one of %(choices)s, not %(value)r")
-                % {"choices": ", ".join(STATUSES), "value": status}
+                path,
+                line,
+                _("status must be one of %(choices)s, not %(value)r")
+                % {"choices": ", ".join(STATUSES), "value": status},
             )
         confirmed_text = row.get("confirmed") or (
             "no" if row["note"].upper().startswith("UNCERTAIN") else "yes"
@@ -287,8 +320,10 @@ def read_cohorts(path: Path, regions: dict[str, RegionRow]) -> list[MembershipRo
             )
         if (year, code) in rows:
             raise RegistryFileError(
-                path, line, _("%(code)s is listed twice for %(year)d")
-                % {"code": code, "year": year}
+                path,
+                line,
+                _("%(code)s is listed twice for %(year)d")
+                % {"code": code, "year": year},
             )
         rows[(year, code)] = MembershipRow(
             year=year,

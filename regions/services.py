@@ -38,7 +38,9 @@ class RegistryReport:
     memberships: SyncCount = field(default_factory=SyncCount)
 
 
-def load_registry(*, files: RegistryFiles, program_code: str = "GM100SC") -> RegistryReport:
+def load_registry(
+    *, files: RegistryFiles, program_code: str = "GM100SC"
+) -> RegistryReport:
     """Bring the registry in line with the files, all or nothing.
 
     Every file is read and checked before the first write; a bad file raises
@@ -52,7 +54,9 @@ def load_registry(*, files: RegistryFiles, program_code: str = "GM100SC") -> Reg
     province_index = {row.code: row for row in province_rows}
     region_locations = {
         row.code: row
-        for row in registry_files.read_locations(files.region_locations, set(region_index))
+        for row in registry_files.read_locations(
+            files.region_locations, set(region_index)
+        )
     }
     province_locations = {
         row.code: row
@@ -72,7 +76,10 @@ def load_registry(*, files: RegistryFiles, program_code: str = "GM100SC") -> Reg
         report.provinces = _sync(
             Province,
             {
-                row.code: {"name": row.name, **_location(province_locations.get(row.code))}
+                row.code: {
+                    "name": row.name,
+                    **_location(province_locations.get(row.code)),
+                }
                 for row in province_rows
             },
         )
@@ -167,5 +174,9 @@ def _sync_memberships(
     ProgramMembership.objects.bulk_update(to_update, fields)
     stale = [membership.pk for membership in existing.values()]
     ProgramMembership.objects.filter(pk__in=stale).delete()
-    count.created, count.updated, count.deleted = len(to_create), len(to_update), len(stale)
+    count.created, count.updated, count.deleted = (
+        len(to_create),
+        len(to_update),
+        len(stale),
+    )
     return count

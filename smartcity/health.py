@@ -36,7 +36,7 @@ def _check_database() -> str:
     try:
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute("SELECT 1")
-    except Exception as error:  # noqa: BLE001 - any failure means "not ready"
+    except Exception as error:
         return f"error: {type(error).__name__}"
     return "ok"
 
@@ -45,7 +45,7 @@ def _check_migrations() -> str:
     try:
         executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return f"error: {type(error).__name__}"
     return "ok" if not plan else f"error: {len(plan)} unapplied"
 
@@ -55,7 +55,7 @@ def _check_cache() -> str:
         cache.set("readyz", "1", 5)
         if cache.get("readyz") != "1":
             return "error: value not read back"
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return f"error: {type(error).__name__}"
     return "ok"
 
@@ -66,6 +66,6 @@ def _check_broker() -> str:
     try:
         with celery_app.connection_for_write() as connection:
             connection.ensure_connection(max_retries=1, timeout=2)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return f"error: {type(error).__name__}"
     return "ok"

@@ -16,7 +16,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 # `make demo` writes .env (git-ignored); real environment variables win over it.
-environ.Env.read_env(env.str("ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
+environ.Env.read_env(
+    env.str("ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False
+)
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -135,7 +137,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # Authentication
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -102,6 +101,6 @@ def official(db: None) -> object:
 
 
 @pytest.fixture
-def english(client: Client) -> Iterator[Client]:
+def english(client: Client) -> Client:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    yield client
+    return client

@@ -13,8 +13,12 @@ from smartcity.celery import app as celery_app
 
 def make_sessions() -> None:
     now = timezone.now()
-    Session.objects.create(session_key="expired", session_data="", expire_date=now - timedelta(days=1))
-    Session.objects.create(session_key="current", session_data="", expire_date=now + timedelta(days=1))
+    Session.objects.create(
+        session_key="expired", session_data="", expire_date=now - timedelta(days=1)
+    )
+    Session.objects.create(
+        session_key="current", session_data="", expire_date=now + timedelta(days=1)
+    )
 
 
 @pytest.mark.django_db

@@ -22,9 +22,13 @@ def test_seed_demo_creates_the_2017_pilot_cycle_and_one_account_per_role(capsys)
     official = authenticate(username="official-3674", password="demo12345")
     assert official.profile.region.name == "Kota Tangerang Selatan"
     assert role_of(official) == Role.OFFICIAL
-    assert role_of(authenticate(username="reviewer6", password="demo12345")) == Role.REVIEWER
+    assert (
+        role_of(authenticate(username="reviewer6", password="demo12345"))
+        == Role.REVIEWER
+    )
     admin = authenticate(username="admin", password="demo12345")
-    assert admin.is_staff and admin.has_perm("assessments.change_cycle")
+    assert admin.is_staff
+    assert admin.has_perm("assessments.change_cycle")
     assert "official-3674" in capsys.readouterr().out
 
 
@@ -34,6 +38,8 @@ def test_seed_demo_twice_on_the_same_day_gives_the_same_data():
 
     call_command("seed_demo", "--today", "2026-11-28", "--password", "another-pass-1")
 
-    assert Cycle.objects.values("name", "submissions_open", "appeals_close").get() == first
+    assert (
+        Cycle.objects.values("name", "submissions_open", "appeals_close").get() == first
+    )
     assert authenticate(username="reviewer1", password="another-pass-1") is not None
     assert Cycle.objects.get().submissions_open.date() == date(2026, 11, 21)

@@ -40,13 +40,26 @@ def test_default_framework_is_loaded_with_its_rubrics():
     framework = FrameworkVersion.objects.get(code="GM100SC-2017")
 
     assert framework.indicators.count() >= 40
-    assert RubricLevel.objects.filter(indicator__framework=framework).count() == 5 * framework.indicators.count()
+    assert (
+        RubricLevel.objects.filter(indicator__framework=framework).count()
+        == 5 * framework.indicators.count()
+    )
     assert framework.part_weights == {"blueprint": 50, "practice": 50}
     assert list(framework.aspect_weights.values()) == [10, 20, 30, 30, 10]
     assert [level.name_id for level in framework.levels.all()] == [
-        "Rintisan", "Terkelola", "Terdefinisi", "Terpadu dan Terukur", "Optimum"
+        "Rintisan",
+        "Terkelola",
+        "Terdefinisi",
+        "Terpadu dan Terukur",
+        "Optimum",
     ]
-    assert [band.code for band in framework.bands.all()] == ["kurang", "cukup", "baik", "sangat_baik", "memuaskan"]
+    assert [band.code for band in framework.bands.all()] == [
+        "kurang",
+        "cukup",
+        "baik",
+        "sangat_baik",
+        "memuaskan",
+    ]
 
 
 def test_loading_the_same_file_twice_changes_nothing():
@@ -128,14 +141,20 @@ def test_a_cycle_with_deadlines_out_of_order_is_refused():
 
     with pytest.raises(ValidationError, match="Deadlines must be in order"):
         services.create_cycle(
-            year=2019, name="Siklus 2019", framework=FrameworkVersion.objects.get(), **dates
+            year=2019,
+            name="Siklus 2019",
+            framework=FrameworkVersion.objects.get(),
+            **dates,
         )
 
 
 def test_cycle_phase_follows_the_deadlines():
     start = datetime(2019, 6, 1, tzinfo=JAKARTA)
     cycle = services.create_cycle(
-        year=2019, name="Siklus 2019", framework=FrameworkVersion.objects.get(), **cycle_dates(start)
+        year=2019,
+        name="Siklus 2019",
+        framework=FrameworkVersion.objects.get(),
+        **cycle_dates(start),
     )
 
     assert cycle.phase_at(start - timedelta(days=1)) == "upcoming"

@@ -13,7 +13,8 @@ def test_home_shows_progress_toward_the_target_and_the_current_cycle(client):
     assert response.status_code == 200
     assert response.context["progress"]["joined"] == 99  # Banyumas counts once
     assert response.context["progress"]["by_year"] == {2017: 26, 2018: 49, 2019: 25}
-    assert "<strong>99</strong>" in html and "<strong>100</strong>" in html
+    assert "<strong>99</strong>" in html
+    assert "<strong>100</strong>" in html
     assert "Demo GM100SC 2017" in html
     assert "Pengumpulan dibuka" in html
 
@@ -26,7 +27,9 @@ def test_home_without_a_cycle_says_so_in_english(english):
 
 
 def test_language_switch_sets_english_and_returns_to_the_page(client):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/regions/36.74/"})
+    response = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/regions/36.74/"}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == "/regions/36.74/"

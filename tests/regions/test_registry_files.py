@@ -24,8 +24,16 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 @pytest.mark.parametrize(
     ("rows", "line", "reason"),
     [
-        ("36.74,Kota A,kota,36,Banten\n3674,Kota B,kota,36,Banten\n", 3, "not a Kemendagri code"),
-        ("36.74,Kota A,kota,36,Banten\n36.74,Kota B,kota,36,Banten\n", 3, "appears twice"),
+        (
+            "36.74,Kota A,kota,36,Banten\n3674,Kota B,kota,36,Banten\n",
+            3,
+            "not a Kemendagri code",
+        ),
+        (
+            "36.74,Kota A,kota,36,Banten\n36.74,Kota B,kota,36,Banten\n",
+            3,
+            "appears twice",
+        ),
         ("36.74,Kota A,city,36,Banten\n", 2, "kind must be kota or kabupaten"),
         ("36.74,Kota A,kota,35,Banten\n", 2, "does not match code"),
         ("36.74,Kota A,kota,36,Banten\n36.71,Kota B,kota,36,Jawa\n", 3, "named both"),
@@ -53,7 +61,11 @@ def test_read_regions_refuses_missing_columns(tmp_path):
 
 def test_read_regions_refuses_text_that_is_not_utf8(tmp_path):
     path = tmp_path / "regions.csv"
-    path.write_bytes((REGIONS_HEADER + "36.74,Kota Tangerang Selatan,kota,36,Banten\n").encode("utf-16"))
+    path.write_bytes(
+        (REGIONS_HEADER + "36.74,Kota Tangerang Selatan,kota,36,Banten\n").encode(
+            "utf-16"
+        )
+    )
 
     with pytest.raises(RegistryFileError, match="not UTF-8"):
         registry_files.read_regions(path)
@@ -67,8 +79,14 @@ def test_read_regions_refuses_an_empty_file(tmp_path):
 @pytest.mark.parametrize(
     ("row", "reason"),
     [
-        ("36.74,Serpong,-6.3,23.5,147.19,1354350", "longitude 23.5 is outside Indonesia"),
-        ("36.74,Serpong,16.3,106.7,147.19,1354350", "latitude 16.3 is outside Indonesia"),
+        (
+            "36.74,Serpong,-6.3,23.5,147.19,1354350",
+            "longitude 23.5 is outside Indonesia",
+        ),
+        (
+            "36.74,Serpong,16.3,106.7,147.19,1354350",
+            "latitude 16.3 is outside Indonesia",
+        ),
         ("36.74,Serpong,-6.3,east,147.19,1354350", "longitude is not a number"),
         ("36.74,Serpong,-6.3,106.7,-1,1354350", "area_km2 must be positive"),
         ("36.74,Serpong,-6.3,106.7,147.19,many", "population is not a whole number"),
@@ -90,15 +108,23 @@ def test_read_locations_refuses_wrong_values(tmp_path, row, reason):
 
 
 COHORT_HEADER = "batch_year,name_in_source,code,kind,province_code,province_name_current,source,note\n"
-KNOWN = {"36.74": registry_files.RegionRow("36.74", "Kota Tangerang Selatan", "kota", "36")}
+KNOWN = {
+    "36.74": registry_files.RegionRow("36.74", "Kota Tangerang Selatan", "kota", "36")
+}
 
 
 @pytest.mark.parametrize(
     ("row", "reason"),
     [
         ("2017,Kota X,99.99,kota,99,X,http://a,", "not in the region file"),
-        ("2017,Tangsel,36.74,kabupaten,36,Banten,http://a,", "does not match the registry"),
-        ("twenty,Tangsel,36.74,kota,36,Banten,http://a,", "batch_year is not a whole number"),
+        (
+            "2017,Tangsel,36.74,kabupaten,36,Banten,http://a,",
+            "does not match the registry",
+        ),
+        (
+            "twenty,Tangsel,36.74,kota,36,Banten,http://a,",
+            "batch_year is not a whole number",
+        ),
         ("1917,Tangsel,36.74,kota,36,Banten,http://a,", "is not a year"),
         ("2017,Tangsel,36.74,kota,36,Banten,,", "source is empty"),
     ],
@@ -140,7 +166,11 @@ def test_read_cohorts_without_status_columns_takes_defaults_from_the_note(tmp_pa
 
 def test_read_cohorts_refuses_an_unknown_status(tmp_path):
     header = COHORT_HEADER.replace(",source", ",status,confirmed,source")
-    path = write(tmp_path, "cohorts.csv", header + "2017,T,36.74,kota,36,Banten,won,yes,http://a,\n")
+    path = write(
+        tmp_path,
+        "cohorts.csv",
+        header + "2017,T,36.74,kota,36,Banten,won,yes,http://a,\n",
+    )
 
     with pytest.raises(RegistryFileError, match="status must be one of"):
         registry_files.read_cohorts(path, KNOWN)

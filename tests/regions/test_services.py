@@ -29,7 +29,9 @@ def copy_shipped_files(tmp_path: Path) -> services.RegistryFiles:
     defaults = services.RegistryFiles()
     for path in vars(defaults).values():
         shutil.copy(path, tmp_path / path.name)
-    return services.RegistryFiles(**{name: tmp_path / path.name for name, path in vars(defaults).items()})
+    return services.RegistryFiles(
+        **{name: tmp_path / path.name for name, path in vars(defaults).items()}
+    )
 
 
 @pytest.mark.django_db
@@ -50,7 +52,10 @@ def test_shipped_cohorts_match_the_published_lists():
     assert memberships.filter(year=2017).count() == 26  # 25 of May 2017 + Lombok Timur
     assert memberships.filter(year=2018).count() == 50
     assert memberships.filter(year=2019).count() == 25
-    assert set(memberships.filter(year=2017).values_list("region_id", flat=True)) >= {"36.74", "36.71"}
+    assert set(memberships.filter(year=2017).values_list("region_id", flat=True)) >= {
+        "36.74",
+        "36.71",
+    }
     assert Program.objects.get().target_regions == 100
 
 
@@ -76,13 +81,20 @@ def test_loading_the_same_files_twice_changes_nothing():
 
     assert snapshot() == before
     assert report.regions.unchanged == 514
-    assert report.memberships.created == report.memberships.updated == report.memberships.deleted == 0
+    assert (
+        report.memberships.created
+        == report.memberships.updated
+        == report.memberships.deleted
+        == 0
+    )
 
 
 @pytest.mark.django_db
 def test_a_bad_row_is_refused_and_nothing_changes(tmp_path):
     files = copy_shipped_files(tmp_path)
-    text = files.regions.read_text().replace("36.74,Kota Tangerang Selatan", "36.74,Kota Tangsel Baru")
+    text = files.regions.read_text().replace(
+        "36.74,Kota Tangerang Selatan", "36.74,Kota Tangsel Baru"
+    )
     text += "36.99,Kota Ganda,kota,36,Banten\n36.99,Kota Ganda,kota,36,Banten\n"
     files.regions.write_text(text)
     before = snapshot()
@@ -100,7 +112,9 @@ def test_a_bad_cohort_row_after_good_region_changes_is_refused_whole(tmp_path):
     files.regions.write_text(
         files.regions.read_text().replace("Kota Tangerang Selatan", "Kota Tangsel Baru")
     )
-    files.cohorts.write_text(files.cohorts.read_text() + "2019,X,99.99,kota,99,X,selected,yes,http://x,\n")
+    files.cohorts.write_text(
+        files.cohorts.read_text() + "2019,X,99.99,kota,99,X,selected,yes,http://x,\n"
+    )
     before = snapshot()
 
     with pytest.raises(RegistryFileError, match="line 103"):
@@ -115,7 +129,9 @@ def test_changes_in_the_files_are_applied_and_dropped_memberships_removed(tmp_pa
     lines = files.cohorts.read_text().splitlines(keepends=True)
     files.cohorts.write_text("".join(line for line in lines if ",36.74," not in line))
     files.regions.write_text(
-        files.regions.read_text().replace("Kota Tangerang Selatan", "Kota Tangerang Selatan (baru)")
+        files.regions.read_text().replace(
+            "Kota Tangerang Selatan", "Kota Tangerang Selatan (baru)"
+        )
     )
 
     report = services.load_registry(files=files)

@@ -21,7 +21,8 @@ def test_region_detail_lists_a_cancelled_and_a_later_membership(client):
     html = client.get("/regions/32.76/").content.decode()
 
     assert "Dibatalkan" in html
-    assert "2018" in html and "2019" in html
+    assert "2018" in html
+    assert "2019" in html
 
 
 def test_unknown_region_code_answers_404_in_indonesian(client):
@@ -39,15 +40,24 @@ def test_404_page_follows_the_english_switch(english):
 
 
 def test_region_list_searches_names_and_codes(client):
-    by_name = client.get("/regions/", {"q": "tangerang"}).context["page"].paginator.count
+    by_name = (
+        client.get("/regions/", {"q": "tangerang"}).context["page"].paginator.count
+    )
     by_code = client.get("/regions/", {"q": "36.7"}).context["page"]
 
     assert by_name == Region.objects.filter(name__icontains="tangerang").count() == 3
-    assert {region.code for region in by_code.object_list} == {"36.71", "36.72", "36.73", "36.74"}
+    assert {region.code for region in by_code.object_list} == {
+        "36.71",
+        "36.72",
+        "36.73",
+        "36.74",
+    }
 
 
 def test_region_list_filters_by_province_kind_and_cohort(client):
-    page = client.get("/regions/", {"province": "36", "kind": "kota", "cohort": "2017"}).context["page"]
+    page = client.get(
+        "/regions/", {"province": "36", "kind": "kota", "cohort": "2017"}
+    ).context["page"]
 
     assert [region.code for region in page.object_list] == ["36.71", "36.74"]
 
@@ -66,7 +76,9 @@ def test_region_list_reports_invalid_filters_in_the_users_language(client):
     assert "Pilih pilihan yang valid" in html or "Masukkan pilihan yang valid" in html
 
 
-def test_region_list_costs_the_same_queries_for_few_and_many_rows(client, django_assert_num_queries):
+def test_region_list_costs_the_same_queries_for_few_and_many_rows(
+    client, django_assert_num_queries
+):
     with django_assert_num_queries(6):
         few = client.get("/regions/", {"province": "36", "kind": "kota"})
     with django_assert_num_queries(6):

@@ -18,7 +18,10 @@ def test_readyz_checks_database_cache_broker_and_migrations(client):
 
     assert response.status_code == 200
     assert response.json()["checks"] == {
-        "database": "ok", "migrations": "ok", "cache": "ok", "broker": "ok"
+        "database": "ok",
+        "migrations": "ok",
+        "cache": "ok",
+        "broker": "ok",
     }
 
 

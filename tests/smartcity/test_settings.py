@@ -18,8 +18,11 @@ PRINT_SETTINGS = (
 
 
 def run_settings(**env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in (
-        "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG")
+    }
     clean["DJANGO_SETTINGS_MODULE"] = "smartcity.settings"
     clean["ENV_FILE"] = "/dev/null"  # a developer's .env must not leak in
     clean["PYTHONPATH"] = str(ROOT)

@@ -37,7 +37,9 @@ class Command(BaseCommand):
             cohorts=options["cohorts"],
         )
         try:
-            report = services.load_registry(files=files, program_code=options["program"])
+            report = services.load_registry(
+                files=files, program_code=options["program"]
+            )
         except RegistryFileError as error:
             raise CommandError(_("%s (nothing was changed)") % error) from None
         for name, count in vars(report).items():
