@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from assessments import services
 from assessments.models import Cycle, FrameworkVersion, Indicator, RubricLevel
 
 
@@ -54,3 +55,10 @@ class CycleAdmin(admin.ModelAdmin):
     list_display = ["name", "year", "framework", "submissions_open", "appeals_close"]
     list_filter = ["year", "framework"]
     filter_horizontal = ["regions"]
+
+    def save_related(
+        self, request: HttpRequest, form: Any, formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        if not form.instance.regions.exists():
+            form.instance.regions.set(services.cohort_region_codes(form.instance.year))

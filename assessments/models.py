@@ -375,7 +375,11 @@ class Cycle(models.Model):
         verbose_name=_("framework version"),
     )
     regions = models.ManyToManyField(
-        Region, related_name="cycles", verbose_name=_("participating regions")
+        Region,
+        related_name="cycles",
+        blank=True,
+        verbose_name=_("participating regions"),
+        help_text=_("Leave empty to take that year's cohort."),
     )
     submissions_open = models.DateTimeField(_("submissions open"))
     submissions_close = models.DateTimeField(_("submissions close"))

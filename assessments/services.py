@@ -221,12 +221,18 @@ def create_cycle(
     )
     cycle.full_clean()
     cycle.save()
-    if region_codes is None:
-        region_codes = list(
-            ProgramMembership.objects.active()
-            .filter(year=year)
-            .values_list("region_id", flat=True)
-            .distinct()
-        )
-    cycle.regions.set(region_codes)
+    cycle.regions.set(
+        cohort_region_codes(year) if region_codes is None else region_codes
+    )
     return cycle
+
+
+def cohort_region_codes(year: int) -> list[str]:
+    """The regions of that year's cohort whose membership was not cancelled."""
+    return list(
+        ProgramMembership.objects.active()
+        .filter(year=year)
+        .order_by("region_id")
+        .values_list("region_id", flat=True)
+        .distinct()
+    )
