@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 from pytest_django import DjangoDbBlocker
 from pytest_django.fixtures import Settings
 
@@ -98,6 +100,13 @@ def official(db: None) -> object:
         role=Role.OFFICIAL,
         region=Region.objects.get(code="36.74"),
     )
+
+
+@pytest.fixture
+def english_messages() -> Iterator[None]:
+    """Messages in English, for tests that match message text."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

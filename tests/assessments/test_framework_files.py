@@ -2,17 +2,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from django.utils import translation
 
 from assessments import framework_files
 from assessments.framework_files import FrameworkFileError
 from assessments.services import DEFAULT_FRAMEWORK
 
-
-@pytest.fixture(autouse=True)
-def _english_messages():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 @pytest.fixture

@@ -4,20 +4,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from assessments import services
 from assessments.framework_files import FrameworkFileError
 from assessments.models import FrameworkVersion, Indicator, RubricLevel
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 JAKARTA = ZoneInfo("Asia/Jakarta")
-
-
-@pytest.fixture(autouse=True)
-def _english_messages():
-    with translation.override("en"):
-        yield
 
 
 def framework_rows() -> tuple:

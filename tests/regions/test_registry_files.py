@@ -1,18 +1,13 @@
 from pathlib import Path
 
 import pytest
-from django.utils import translation
 
 from regions import registry_files
 from regions.registry_files import RegistryFileError
 
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 REGIONS_HEADER = "code,name,kind,province_code,province_name\n"
-
-
-@pytest.fixture(autouse=True)
-def _english_messages():
-    with translation.override("en"):
-        yield
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

@@ -3,17 +3,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.utils import translation
 
 from regions import services
 from regions.models import Program, ProgramMembership, Province, Region
 from regions.registry_files import RegistryFileError
 
-
-@pytest.fixture(autouse=True)
-def _english_messages():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 def snapshot() -> tuple:
