@@ -250,13 +250,6 @@ class ReadinessSubElement(Bilingual):
         ]
 
 
-class IndicatorQuerySet(models.QuerySet["Indicator"]):
-    def with_structure(self) -> IndicatorQuerySet:
-        return self.select_related(
-            "sub_dimension__dimension", "readiness__element"
-        ).prefetch_related("rubric")
-
-
 class Indicator(Bilingual):
     framework = models.ForeignKey(
         FrameworkVersion, on_delete=models.CASCADE, related_name="indicators"
@@ -286,8 +279,6 @@ class Indicator(Bilingual):
     weight = models.DecimalField(_("weight"), **WEIGHT)
     guidance_id = models.TextField(_("guidance (Indonesian)"))
     guidance_en = models.TextField(_("guidance (English)"))
-
-    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["framework", "order"]

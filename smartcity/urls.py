@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from assessments import views as assessment_views
 from smartcity import health
+
+admin.site.site_header = _("Smart City Readiness back office")
+admin.site.site_title = _("Smart City Readiness back office")
 
 urlpatterns = [
     path("", assessment_views.home, name="home"),
