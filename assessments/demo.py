@@ -1,5 +1,6 @@
-"""Deterministic demo data for `seed_demo`: a 2017 cycle for the pilot regions and
-one account per role. Everything made here is marked as demo data."""
+"""Deterministic demo data for `seed_demo`: a 2017 cycle for the pilot regions,
+one account per role, and each pilot region's submission (see submissions.demo).
+Everything made here is marked as demo data."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from accounts.models import Role
 from assessments import services
 from assessments.models import Cycle, FrameworkVersion
 from regions.models import ProgramMembership, Province, Region
+from submissions import demo as submissions_demo
 
 DEMO_YEAR = 2017
 DEMO_FRAMEWORK = "GM100SC-2017"
@@ -47,7 +49,9 @@ def seed(*, password: str, today: date) -> tuple[Cycle, list[DemoAccount]]:
         .order_by("region_id")
         .values_list("region_id", flat=True)
     )
-    Cycle.objects.filter(name=DEMO_CYCLE_NAME, is_demo=True).delete()
+    previous = Cycle.objects.filter(name=DEMO_CYCLE_NAME, is_demo=True)
+    submissions_demo.reset(previous)
+    previous.delete()
     cycle = services.create_cycle(
         year=DEMO_YEAR,
         name=DEMO_CYCLE_NAME,
@@ -76,9 +80,10 @@ def seed(*, password: str, today: date) -> tuple[Cycle, list[DemoAccount]]:
     account_services.create_user(
         username="admin", password=password, role=Role.ADMIN, is_demo=True
     )
+    officials = {}
     for region in Region.objects.filter(code__in=pilot_codes).order_by("code"):
         username = f"official-{region.code.replace('.', '')}"
-        account_services.create_user(
+        officials[region.code] = account_services.create_user(
             username=username,
             password=password,
             role=Role.OFFICIAL,
@@ -86,4 +91,7 @@ def seed(*, password: str, today: date) -> tuple[Cycle, list[DemoAccount]]:
             is_demo=True,
         )
         accounts.append(DemoAccount(username, Role.OFFICIAL, region))
+    submissions_demo.seed(
+        cycle, officials, DEMO_YEAR, at=datetime.combine(today, time(9), tzinfo=JAKARTA)
+    )
     return cycle, accounts

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "accounts",
     "regions",
     "assessments",
+    "submissions",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +134,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 24,
     },
+    "requeue-waiting-files": {
+        "task": "submissions.tasks.requeue_waiting_files",
+        "schedule": 60 * 10,
+    },
 }
 
 # Authentication
@@ -171,6 +176,15 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Uploads: streamed to temporary files, hashed, capped per file (Django has no
+# per-file cap; the proxy in front should also cap the body, see docs/deployment.md).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=50) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["submissions.upload_handlers.CappedHashingUploadHandler"]
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 # Security. Production defaults; a TLS-terminating proxy sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

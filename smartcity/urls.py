@@ -12,6 +12,7 @@ admin.site.site_title = _("Smart City Readiness back office")
 urlpatterns = [
     path("", assessment_views.home, name="home"),
     path("regions/", include("regions.urls")),
+    path("workspace/", include("submissions.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -86,6 +86,30 @@ def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -
 
 
 @pytest.fixture
+def redis_worker(settings: Settings) -> Iterator[object]:
+    """A real Celery worker consuming from Redis (its own DB number), in a thread.
+
+    Use with transactional tests: the worker's thread has its own connection and
+    sees only committed rows.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from smartcity.celery import app as celery_app
+
+    broker = settings.REDIS_URL.rstrip("/") + "/14"
+    previous = celery_app.conf.broker_url, celery_app.conf.task_always_eager
+    celery_app.conf.broker_url = broker
+    celery_app.conf.task_always_eager = False
+    try:
+        with start_worker(
+            celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10
+        ):
+            yield celery_app
+    finally:
+        celery_app.conf.broker_url, celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
 def committed_data(transactional_db: None) -> None:
     load_reference_data()
 

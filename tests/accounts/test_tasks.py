@@ -2,13 +2,11 @@ import time
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from accounts import tasks
-from smartcity.celery import app as celery_app
 
 
 def make_sessions() -> None:
@@ -27,22 +25,6 @@ def test_clear_expired_sessions_keeps_current_ones():
 
     assert tasks.clear_expired_sessions() == 1
     assert list(Session.objects.values_list("session_key", flat=True)) == ["current"]
-
-
-@pytest.fixture
-def redis_worker(settings):
-    """A real Celery worker consuming from Redis (its own DB number), in a thread."""
-    broker = settings.REDIS_URL.rstrip("/") + "/14"
-    previous = celery_app.conf.broker_url, celery_app.conf.task_always_eager
-    celery_app.conf.broker_url = broker
-    celery_app.conf.task_always_eager = False
-    try:
-        with start_worker(
-            celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10
-        ):
-            yield celery_app
-    finally:
-        celery_app.conf.broker_url, celery_app.conf.task_always_eager = previous
 
 
 @pytest.mark.requires_postgres
