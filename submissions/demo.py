@@ -6,7 +6,7 @@ official's flow (upload, pre-screen, submit) can be tried in the demo."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
@@ -71,10 +71,12 @@ def reset(cycles: Iterable[Cycle]) -> None:
 def report_pdf(title: str, region_name: str) -> bytes:
     """A one-page activity report attached to a piece of evidence."""
     pdf = FPDF()
-    pdf.set_creation_date(date(2017, 12, 1))
+    pdf.set_creation_date(datetime(2017, 12, 1, tzinfo=UTC))
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(0, 10, f"Laporan Kegiatan: {title}")
+    pdf.multi_cell(
+        0, 10, f"Laporan Kegiatan: {title}", new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.set_font("Helvetica", size=11)
     pdf.multi_cell(
         0,

@@ -96,8 +96,9 @@ def _docx_pages(path: str | os.PathLike[str]) -> list[str]:
     except Exception as error:
         # python-docx raises PackageNotFoundError, KeyError, ValueError (not a
         # Word document, e.g. a macro-enabled one), lxml errors...
+        message = str(error).replace(os.fspath(path), "the file")  # no server paths
         raise UnreadableDocument(
-            f"The DOCX could not be opened ({type(error).__name__}: {error})."
+            f"The DOCX could not be opened ({type(error).__name__}: {message})."
         ) from error
     return _paginate(_tokens(document.element.body))
 

@@ -32,6 +32,26 @@ def test_seed_demo_creates_the_2017_pilot_cycle_and_one_account_per_role(capsys)
     assert "official-3674" in capsys.readouterr().out
 
 
+def test_seed_demo_gives_each_pilot_a_masterplan_and_evidence_and_submits_it():
+    from submissions.models import DocumentVersion, EvidenceItem, Submission
+
+    call_command("seed_demo", "--today", "2026-11-28")
+
+    statuses = dict(Submission.objects.values_list("region_id", "status"))
+    assert len(statuses) == 25
+    assert statuses.pop("36.74") == "draft"  # left to try the official's flow
+    assert set(statuses.values()) == {"submitted"}
+    assert (
+        DocumentVersion.objects.filter(document__doc_type="masterplan")
+        .values("document__submission")
+        .distinct()
+        .count()
+        == 25
+    )
+    assert EvidenceItem.objects.count() == 75
+    assert not EvidenceItem.objects.filter(indicator__part="blueprint").exists()
+
+
 def test_seed_demo_twice_on_the_same_day_gives_the_same_data():
     call_command("seed_demo", "--today", "2026-11-28", "--password", "another-pass-1")
     first = Cycle.objects.values("name", "submissions_open", "appeals_close").get()
@@ -41,5 +61,9 @@ def test_seed_demo_twice_on_the_same_day_gives_the_same_data():
     assert (
         Cycle.objects.values("name", "submissions_open", "appeals_close").get() == first
     )
+    from submissions.models import StoredFile, Submission
+
+    assert Submission.objects.count() == 25
+    assert StoredFile.objects.count() == 100  # regenerated files are identical
     assert authenticate(username="reviewer1", password="another-pass-1") is not None
     assert Cycle.objects.get().submissions_open.date() == date(2026, 11, 21)

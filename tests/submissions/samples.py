@@ -219,13 +219,15 @@ def empty_file(path: Path) -> Path:
 def zip_bomb_docx(path: Path, uncompressed_bytes: int = 20 * MB) -> Path:
     """A DOCX with a media entry of zeros compressed about 1000:1 (a 20 MB entry
     takes some 20 KB), streamed into the zip in chunks."""
-    with _docx_zip(path) as archive:
-        with archive.open("word/media/image1.png", "w") as entry:
-            remaining = uncompressed_bytes
-            while remaining:
-                chunk = min(remaining, MB)
-                entry.write(bytes(chunk))
-                remaining -= chunk
+    with (
+        _docx_zip(path) as archive,
+        archive.open("word/media/image1.png", "w") as entry,
+    ):
+        remaining = uncompressed_bytes
+        while remaining:
+            chunk = min(remaining, MB)
+            entry.write(bytes(chunk))
+            remaining -= chunk
     return path
 
 

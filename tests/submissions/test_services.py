@@ -22,7 +22,8 @@ from submissions.models import (
 from tests.submissions import samples
 from tests.submissions.conftest import sha256_of, stored_files, upload_of
 
-pytestmark = pytest.mark.django_db
+# Messages are matched in English; the Indonesian ones are tested in test_views.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 Status = Submission.Status
 
 

@@ -321,7 +321,6 @@ def test_submitting_from_the_workspace(filled, official):
     )
     submission.refresh_from_db()
     assert submission.status == Submission.Status.SUBMITTED
-    assert (
-        "Terkirim" in response.content.decode()
-        or "Dikirim" in response.content.decode()
-    )
+    html = response.content.decode()
+    assert "Berhasil diajukan" in html
+    assert "Pengajuan terkunci" in html
