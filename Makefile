@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test install lint check-deploy clean
+.PHONY: demo test install lint check-deploy clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,8 @@ lint: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# Benchmarks: figures printed side by side (upload memory, processing time).
+# Uses REDIS_URL when set, so the web process only enqueues jobs.
+bench: install
+	$(BIN)/python bench/run.py

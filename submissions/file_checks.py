@@ -35,6 +35,9 @@ PDF_END_WINDOW = 2048
 # damaged rather than loaded whole into the web process. No other read is as big.
 PDF_WHOLE_READ_LIMIT = 8 * 1024 * 1024
 ZIP_SIGNATURE = b"PK\x03\x04"
+# An OLE compound file: an old .doc, or a DOCX that Word encrypted with a password.
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_DIRECTORY_SECTORS_READ = 8
 DOCX_REQUIRED_PARTS = ("[Content_Types].xml", "word/document.xml")
 LARGE_ENTRY_BYTES = 1024 * 1024  # the compression ratio is judged above this size
 # Bytes allowed per entry in the zip central directory (46 bytes of fixed fields,
@@ -228,15 +231,8 @@ def _count_pdf_pages(file: IO[bytes]) -> int:
 # DOCX
 
 
-def _check_docx_signature(head: bytes) -> None:
-    if not head.startswith(ZIP_SIGNATURE):
-        raise UploadRefused(
-            Refusal.TYPE, f"not a zip archive; file starts with {head[:8]!r}"
-        )
-
-
 def _check_docx(file: IO[bytes], head: bytes, limits: DocxLimits) -> None:
-    _check_docx_signature(head)
+    _check_docx_signature(file, head)
     _check_zip_directory(file, limits)
     try:
         with zipfile.ZipFile(file) as archive:
@@ -259,6 +255,32 @@ def _check_docx(file: IO[bytes], head: bytes, limits: DocxLimits) -> None:
         raise UploadRefused(
             Refusal.DAMAGED, f"broken zip: {type(error).__name__}: {error}"
         ) from error
+
+
+def _check_docx_signature(file: IO[bytes], head: bytes) -> None:
+    if head.startswith(ZIP_SIGNATURE):
+        return
+    if head.startswith(OLE_SIGNATURE) and _is_encrypted_package(file, head):
+        raise UploadRefused(Refusal.PASSWORD, "DOCX encrypted with a password")
+    raise UploadRefused(
+        Refusal.TYPE, f"not a zip archive; file starts with {head[:8]!r}"
+    )
+
+
+def _is_encrypted_package(file: IO[bytes], head: bytes) -> bool:
+    """Whether this OLE compound file is a password-protected DOCX (rather than
+    an old .doc renamed): Word then stores the encrypted zip in a stream named
+    "EncryptedPackage", listed in the compound file's directory, whose first
+    sectors are searched for the name (a heuristic, without parsing the FAT)."""
+    if len(head) < 52:
+        return False
+    sector_size = 1 << struct.unpack_from("<H", head, 30)[0]
+    first_directory_sector = struct.unpack_from("<L", head, 48)[0]
+    if sector_size not in (512, 4096):
+        return False
+    file.seek((first_directory_sector + 1) * sector_size)
+    directory = file.read(OLE_DIRECTORY_SECTORS_READ * sector_size)
+    return "EncryptedPackage".encode("utf-16-le") in directory
 
 
 # End of central directory record: signature, disk numbers (2), entry counts (2),
@@ -290,19 +312,25 @@ def _zip_directory_size(file: IO[bytes]) -> tuple[int, int]:
     tail_start = max(0, size - _END_RECORD.size - 0xFFFF)  # 0xFFFF: max comment
     file.seek(tail_start)
     tail = file.read()
-    position = tail.rfind(_END_SIGNATURE)
-    if position < 0 or len(tail) - position < _END_RECORD.size:
-        raise UploadRefused(Refusal.DAMAGED, "no zip end of central directory")
-    fields = _END_RECORD.unpack_from(tail, position)
-    entries, directory_size = fields[4], fields[5]
-    if entries != 0xFFFF and directory_size != 0xFFFFFFFF:
-        return entries, directory_size
-    return _zip64_directory_size(file, tail_start + position)
+    position = len(tail)
+    while (position := tail.rfind(_END_SIGNATURE, 0, position)) >= 0:
+        # The last signature with room for the record and its comment after it.
+        if position + _END_RECORD.size > len(tail):
+            continue
+        fields = _END_RECORD.unpack_from(tail, position)
+        if position + _END_RECORD.size + fields[7] > len(tail):
+            continue
+        entries, directory_size = fields[4], fields[5]
+        if entries != 0xFFFF and directory_size != 0xFFFFFFFF:
+            return entries, directory_size
+        return _zip64_directory_size(file, tail_start + position)
+    raise UploadRefused(Refusal.DAMAGED, "no zip end of central directory")
 
 
 def _zip64_directory_size(file: IO[bytes], end_record_at: int) -> tuple[int, int]:
     file.seek(max(0, end_record_at - _ZIP64_LOCATOR.size))
-    locator = _ZIP64_LOCATOR.unpack(file.read(_ZIP64_LOCATOR.size).ljust(20, b"\0"))
+    raw_locator = file.read(_ZIP64_LOCATOR.size).ljust(_ZIP64_LOCATOR.size, b"\0")
+    locator = _ZIP64_LOCATOR.unpack(raw_locator)
     if locator[0] != _ZIP64_LOCATOR_SIGNATURE:
         raise UploadRefused(Refusal.DAMAGED, "saturated zip end record, no ZIP64")
     file.seek(locator[2])

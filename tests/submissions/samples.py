@@ -8,6 +8,7 @@ declare tens of megabytes), so tests can build them in `tmp_path` every time.
 from __future__ import annotations
 
 import random
+import struct
 import zipfile
 from collections.abc import Sequence, Set
 from datetime import UTC, datetime
@@ -271,6 +272,24 @@ def docx_with_malformed_xml(path: Path) -> Path:
     return _docx_with_document(path, DOCUMENT_XML[: len(DOCUMENT_XML) // 2])
 
 
+def password_docx(path: Path) -> Path:
+    """A DOCX that Word encrypted with a password: not a zip but an OLE compound
+    file holding "EncryptionInfo" and "EncryptedPackage" streams (the streams
+    are left empty; only the container's header and directory are real)."""
+    path.write_bytes(
+        _ole_file(
+            ["Root Entry", "EncryptionInfo", "\x06DataSpaces", "EncryptedPackage"]
+        )
+    )
+    return path
+
+
+def doc_renamed_docx(path: Path) -> Path:
+    """An old binary Word document (.doc, an OLE compound file) named .docx."""
+    path.write_bytes(_ole_file(["Root Entry", "WordDocument", "1Table"]))
+    return path
+
+
 def zip_without_document_xml(path: Path) -> Path:
     """A zip with the package parts of a DOCX but no word/document.xml."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -298,3 +317,29 @@ def _docx_zip(path: Path, document: bytes = DOCUMENT_XML) -> zipfile.ZipFile:
     archive.writestr("_rels/.rels", PACKAGE_RELS)
     archive.writestr("word/document.xml", document)
     return archive
+
+
+def _ole_file(names: Sequence[str]) -> bytes:
+    """A minimal OLE compound file (512-byte sectors): header, one FAT sector
+    (sector 0) and one directory sector (sector 1) listing `names`."""
+    header = bytearray(b"\xff" * 512)
+    header[:76] = bytes(76)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<LLLL", header, 44, 1, 1, 0, 0x1000)  # FAT count, dir start
+    struct.pack_into("<LLLL", header, 60, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+    struct.pack_into("<L", header, 76, 0)  # the FAT is sector 0
+    fat = bytearray(b"\xff" * 512)
+    struct.pack_into("<LL", fat, 0, 0xFFFFFFFD, 0xFFFFFFFE)
+    directory = bytearray(512)
+    for index, name in enumerate(names[:4]):
+        entry = 128 * index
+        encoded = name.encode("utf-16-le") + b"\0\0"
+        directory[entry : entry + len(encoded)] = encoded
+        struct.pack_into(
+            "<HBB", directory, entry + 64, len(encoded), 5 if index == 0 else 2, 1
+        )
+        struct.pack_into(
+            "<LLL", directory, entry + 68, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF
+        )
+    return bytes(header + fat + directory)

@@ -39,6 +39,8 @@ def refusal(path: Path, name: str, **kwargs: object) -> Refusal:
         (samples.truncated_pdf, "rencana.pdf", Refusal.DAMAGED),
         (samples.pdf_without_pages, "rencana.pdf", Refusal.DAMAGED),
         (samples.password_pdf, "rencana.pdf", Refusal.PASSWORD),
+        (samples.password_docx, "rencana.docx", Refusal.PASSWORD),
+        (samples.doc_renamed_docx, "rencana.docx", Refusal.TYPE),
         (samples.zip_bomb_docx, "rencana.docx", Refusal.UNSAFE),
         (samples.too_many_entries_docx, "rencana.docx", Refusal.UNSAFE),
         (samples.docx_with_external_entity, "rencana.docx", Refusal.UNSAFE),
