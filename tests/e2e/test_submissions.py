@@ -56,7 +56,7 @@ def test_an_official_uploads_sees_the_prescreen_submits_and_stays_in_their_regio
     page, live_server, cycle, redis_worker, tmp_path, settings
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
-    tangsel, tangerang = officials()
+    _tangsel, tangerang = officials()
     other = services.workspace_for(tangerang, cycle)
     plan = tmp_path / "Masterplan Tangsel.pdf"
     plan.write_bytes(masterplan_pdf("Kota Tangerang Selatan", 2017))
