@@ -181,7 +181,7 @@ STORAGES = {
 # per-file cap; the proxy in front should also cap the body, see docs/deployment.md).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=50) * 1024 * 1024
 FILE_UPLOAD_HANDLERS = ["submissions.upload_handlers.CappedHashingUploadHandler"]
-FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default="") or None
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
@@ -208,4 +208,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # pypdf warns about every quirk of a real-world PDF; the checks decide.
+    "loggers": {"pypdf": {"level": "ERROR"}},
 }

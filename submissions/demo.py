@@ -74,9 +74,7 @@ def report_pdf(title: str, region_name: str) -> bytes:
     pdf.set_creation_date(datetime(2017, 12, 1, tzinfo=UTC))
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(
-        0, 10, f"Laporan Kegiatan: {title}", new_x="LMARGIN", new_y="NEXT"
-    )
+    pdf.multi_cell(0, 10, f"Laporan Kegiatan: {title}", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=11)
     pdf.multi_cell(
         0,

@@ -12,10 +12,10 @@ import logging
 import os
 from collections.abc import Iterable, Iterator
 from enum import Enum, auto
-from typing import Any
+from typing import IO, Any
 
 import docx
-from pypdf import PasswordType, PdfReader
+from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
 from submissions.file_checks import FileKind
@@ -52,7 +52,7 @@ def _pdf_pages(path: str | os.PathLike[str]) -> list[str]:
         return [_page_text(page, number) for number, page in enumerate(pages, 1)]
 
 
-def _open_pdf_pages(file: Any) -> list[Any]:
+def _open_pdf_pages(file: IO[bytes]) -> list[PageObject]:
     try:
         reader = PdfReader(file, strict=False)
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
@@ -67,7 +67,7 @@ def _open_pdf_pages(file: Any) -> list[Any]:
         ) from error
 
 
-def _page_text(page: Any, number: int) -> str:
+def _page_text(page: PageObject, number: int) -> str:
     """One page's text; a page that fails (a broken font or content stream)
     gives "" so the other pages are still read."""
     try:

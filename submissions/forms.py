@@ -71,6 +71,13 @@ class NewVersionForm(UploadFormMixin, forms.Form):
 class EvidenceForm(UploadFormMixin, forms.ModelForm):
     file_required = False
     file = file_field()
+    link = forms.URLField(
+        label=_("Link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",  # "example.go.id/x" means https://, as in Django 6
+        help_text=_("A public page that shows the program, e.g. the OPD's site."),
+    )
 
     class Meta:
         model = EvidenceItem
