@@ -92,6 +92,15 @@ def test_an_official_uploads_sees_the_prescreen_submits_and_stays_in_their_regio
     mine = Submission.objects.get(region_id="36.74")
     assert mine.status == Submission.Status.SUBMITTED
 
+    # The workspace fits a phone: wide tables scroll inside their frame.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    page.screenshot(path="test-results/workspace-phone.png", full_page=True)
+
     response = page.goto(f"{live_server.url}/workspace/{other.pk}/")
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_contain_text("tidak ditemukan")

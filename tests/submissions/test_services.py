@@ -425,3 +425,18 @@ def test_files_whose_job_was_lost_are_found_for_requeueing(
     assert services.waiting_file_ids(older_than_seconds=600) == [version.file_id]
     services.process_stored_file(version.file_id)
     assert services.waiting_file_ids(older_than_seconds=0) == []
+
+
+def test_a_docx_masterplan_is_read_page_by_page(submission, official, tmp_path):
+    from submissions.demo_documents import masterplan_docx
+
+    path = tmp_path / "Masterplan.docx"
+    path.write_bytes(masterplan_docx("Kota Tangerang Selatan", 2017))
+    version = upload(submission, official, path)
+
+    stored = services.process_stored_file(version.file_id)
+
+    assert stored.kind == "docx"
+    assert stored.status == StoredFile.Status.DONE
+    assert stored.page_count > 10
+    assert all(stored.prescreen.values())  # every expected part found

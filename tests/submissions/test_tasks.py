@@ -1,74 +1,31 @@
-import time
-from datetime import timedelta
+"""The reading job's own behaviour, run in-process."""
+
+from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
 from submissions import services, tasks
 from submissions.models import DocumentType, StoredFile
 from tests.submissions.conftest import upload_of
 
-pytestmark = [
-    pytest.mark.requires_postgres,
-    pytest.mark.requires_redis,
-    pytest.mark.django_db(transaction=True),
-]
 
-
-def wait_until_final(file_id: int, seconds: float = 60) -> StoredFile:
-    deadline = time.monotonic() + seconds
-    while True:
-        stored = StoredFile.objects.get(pk=file_id)
-        if stored.is_final:
-            return stored
-        assert time.monotonic() < deadline, f"not processed in {seconds} s"
-        time.sleep(0.2)
-
-
-@pytest.fixture
-def workspace(committed_data, cycle, official):
-    return services.workspace_for(official, cycle)
-
-
-def test_an_upload_is_read_by_a_real_worker_after_commit(
-    redis_worker, workspace, official, masterplan_pdf
+@pytest.mark.django_db
+def test_a_file_store_that_stays_away_is_retried_then_flagged(
+    submission, official, masterplan_pdf, settings
 ):
     version = services.upload_document(
-        submission=workspace,
+        submission=submission,
         user=official,
         uploaded=upload_of(masterplan_pdf),
         doc_type=DocumentType.MASTERPLAN,
     )
+    Path(version.file.file.path).unlink()  # as if the storage were unmounted
+    settings.CELERY_TASK_ALWAYS_EAGER = True
 
-    stored = wait_until_final(version.file_id)
+    # In-process: each retry runs at once instead of after its backoff.
+    result = tasks.process_file.apply(args=[version.file_id])
 
-    assert stored.status == StoredFile.Status.DONE
-    assert stored.page_count == 3
-    assert stored.prescreen["vision_mission"] == [3]
-    assert stored.pages.count() == 3
-
-
-def test_lost_jobs_are_requeued_and_an_unreadable_file_is_flagged(
-    redis_worker, workspace, official, masterplan_pdf
-):
-    version = services.upload_document(
-        submission=workspace,
-        user=official,
-        uploaded=upload_of(masterplan_pdf),
-        doc_type=DocumentType.MASTERPLAN,
-    )
-    wait_until_final(version.file_id)
-    # As if the job had been lost and the file damaged on disk since.
-    StoredFile.objects.filter(pk=version.file_id).update(
-        status=StoredFile.Status.QUEUED,
-        status_changed_at=timezone.now() - timedelta(hours=1),
-    )
-    with open(version.file.file.path, "wb") as damaged:
-        damaged.write(b"%PDF-1.7\nnot a pdf at all")
-
-    assert tasks.requeue_waiting_files() == 1
-
-    stored = wait_until_final(version.file_id)
-    assert stored.status == StoredFile.Status.NEEDS_ATTENTION
-    assert stored.status_reason == StoredFile.Reason.UNREADABLE
-    assert stored.attempts == 2
+    assert result.get() == StoredFile.Status.NEEDS_ATTENTION
+    stored = StoredFile.objects.get(pk=version.file_id)
+    assert stored.status_reason == StoredFile.Reason.UNAVAILABLE
+    assert stored.attempts == tasks.process_file.max_retries + 1

@@ -324,3 +324,76 @@ def test_submitting_from_the_workspace(filled, official):
     html = response.content.decode()
     assert "Berhasil diajukan" in html
     assert "Pengajuan terkunci" in html
+
+
+def test_a_user_without_a_role_sees_no_workspace(filled, db):
+    from django.contrib.auth.models import User
+
+    nobody = User.objects.create_user("nobody", password="pw-nobody-1")
+    client = logged_in(nobody)
+    assert client.get(reverse("submissions:workspace")).status_code == 404
+    for name, url in urls_of(*filled).items():
+        assert client.get(url).status_code == 404, name
+
+
+def evidence_post(indicator, **changes) -> dict:
+    return {
+        "indicator": indicator.pk,
+        "title": "Command center kota",
+        "description": "Pemantauan layanan kota terpadu.",
+        "responsible_unit": "Dinas Komunikasi dan Informatika",
+        "period_start": "2017-01-01",
+        "period_end": "2017-12-31",
+        "output_value": "24",
+        "outcome_value": "",
+        "unit": "jam layanan per hari",
+        "link": "tangerangselatankota.go.id/command-center",
+    } | changes
+
+
+def test_an_official_adds_evidence_with_a_file_through_the_form(
+    submission, official, cycle, tmp_path
+):
+    from assessments.models import Indicator, Part
+
+    indicator = Indicator.objects.filter(
+        framework=cycle.framework, part=Part.PRACTICE
+    ).last()
+    report = samples.good_docx(tmp_path / "laporan.docx", paragraphs=["Laporan"])
+    with report.open("rb") as handle:
+        response = logged_in(official).post(
+            reverse("submissions:evidence_new", args=[submission.pk]),
+            evidence_post(indicator, file=handle),
+        )
+    assert response.status_code == 302
+    item = submission.evidence.get()
+    assert item.link == "https://tangerangselatankota.go.id/command-center"
+    assert (item.file.kind, item.file_name) == ("docx", "laporan.docx")
+    assert str(item.output_value) == "24.00"
+
+
+def test_evidence_with_a_refused_file_or_a_blueprint_indicator_changes_nothing(
+    submission, official, cycle, tmp_path, media
+):
+    from assessments.models import Indicator, Part
+
+    practice = Indicator.objects.filter(
+        framework=cycle.framework, part=Part.PRACTICE
+    ).first()
+    blueprint = Indicator.objects.filter(
+        framework=cycle.framework, part=Part.BLUEPRINT
+    ).first()
+    client = logged_in(official)
+    url = reverse("submissions:evidence_new", args=[submission.pk])
+    bomb = samples.zip_bomb_docx(tmp_path / "bom.docx")
+    with bomb.open("rb") as handle:
+        response = client.post(url, evidence_post(practice, file=handle))
+    assert response.status_code == 400
+    assert "tidak aman" in response.content.decode()
+    response = client.post(url, evidence_post(blueprint))
+    assert response.status_code == 400  # not offered, so not a valid choice
+    response = client.post(url, evidence_post(practice, period_end="2016-01-01"))
+    assert response.status_code == 400
+    assert not submission.evidence.exists()
+    assert not StoredFile.objects.exists()
+    assert stored_files(media) == []
