@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "regions",
     "assessments",
     "submissions",
+    "notifications",
+    "reviews",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +81,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.role",
+                "notifications.context_processors.unread_count",
             ],
         },
     },
@@ -185,6 +189,30 @@ FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default="") or None
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
+
+# Reviews: how many reviewers per region when balancing, the most regions one
+# reviewer gets (empty: no cap), and whether reviewers skip their home province.
+REVIEWERS_PER_REGION = env.int("REVIEWERS_PER_REGION", default=3)
+REVIEWER_MAX_REGIONS = env.int("REVIEWER_MAX_REGIONS", default=0) or None
+REVIEW_HOME_PROVINCE_RULE = env.bool("REVIEW_HOME_PROVINCE_RULE", default=True)
+
+# E-mail: notifications are sent by the Celery worker. Without EMAIL_URL the mails
+# are printed to the worker's log (demo). Production: an SMTP URL such as
+# smtp+tls://user:password@smtp.example.go.id:587 (URL-encode the password).
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 30  # seconds; a stalled server fails the job, which retries
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Smart City <noreply@smartcity.example.go.id>"
+)
+# The site's public address, for links in e-mails (no trailing slash).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Security. Production defaults; a TLS-terminating proxy sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -13,6 +13,8 @@ urlpatterns = [
     path("", assessment_views.home, name="home"),
     path("regions/", include("regions.urls")),
     path("workspace/", include("submissions.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("reviews/", include("reviews.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -243,6 +243,21 @@ def _discard_on_failure(written: list[StoredFile]) -> Iterator[None]:
         raise
 
 
+@contextmanager
+def stored_upload(uploaded: File) -> Iterator[tuple[StoredFile, str]]:
+    """Check and store an upload for another record (an appeal's evidence):
+    yields the StoredFile and the display name. Use it inside the caller's
+    transaction; a failure in the block removes the newly written copy."""
+    with checked_upload(uploaded) as checked:
+        written: list[StoredFile] = []
+        with _discard_on_failure(written):
+            stored, created = _store(checked)
+            if created:
+                written.append(stored)
+                _enqueue(stored)
+            yield stored, checked.name
+
+
 def _enqueue(stored: StoredFile) -> None:
     from submissions import tasks
 

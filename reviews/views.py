@@ -1,0 +1,669 @@
+"""Reviewer console, scoring form with autosave, region page (consensus and
+revision requests), assignments, audit trail and appeals.
+
+Reviewers reach only their own reviews (`Review.objects.of_reviewer`): another
+review, an unassigned or conflicted region answers 404."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.services import role_of
+from assessments.models import Cycle, Indicator, RubricLevel
+from regions.models import Region
+from reviews import services
+from reviews.forms import (
+    AppealForm,
+    AssignForm,
+    ConflictForm,
+    ConsensusForm,
+    DecisionForm,
+    RevisionForm,
+    parse_answers,
+)
+from reviews.models import (
+    Answer,
+    Appeal,
+    ConflictOfInterest,
+    Consensus,
+    Review,
+    ScoreChange,
+)
+from submissions import services as submission_services
+from submissions.models import DocumentVersion, EvidenceItem, Submission
+
+# Which pre-screen part speaks to an indicator: its dimension, or quick wins.
+PRESCREEN_PART = {
+    "GOV": "governance",
+    "BRA": "branding",
+    "ECO": "economy",
+    "SOC": "society",
+    "LIV": "living",
+    "ENV": "environment",
+}
+
+
+def _role(request: HttpRequest) -> Role | None:
+    return role_of(request.user)
+
+
+def _admin_only(request: HttpRequest) -> None:
+    if _role(request) != Role.ADMIN:
+        raise Http404
+
+
+def _review(request: HttpRequest, pk: int) -> Review:
+    """The reviewer's own review; admins may read any."""
+    reviews = Review.objects.select_related(
+        "cycle__framework", "region__province", "reviewer"
+    )
+    if _role(request) == Role.ADMIN:
+        return get_object_or_404(reviews, pk=pk)
+    return get_object_or_404(reviews.of_reviewer(request.user), pk=pk)
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    role = _role(request)
+    if role == Role.ADMIN:
+        return redirect("reviews:assignments")
+    if role != Role.REVIEWER:
+        raise Http404
+    reviews = list(
+        Review.objects.of_reviewer(request.user)
+        .select_related("cycle", "region__province")
+        .order_by("cycle__reviews_close", "region__code")
+    )
+    submissions = {
+        (s.cycle_id, s.region_id): s
+        for s in Submission.objects.filter(
+            cycle__in={r.cycle_id for r in reviews},
+            region__in={r.region_id for r in reviews},
+        )
+    }
+    totals = {
+        cycle.pk: cycle.framework.indicators.count()
+        for cycle in Cycle.objects.filter(
+            pk__in={r.cycle_id for r in reviews}
+        ).select_related("framework")
+    }
+    answered = services.answered_counts([r.pk for r in reviews])
+    rows = [
+        (
+            review,
+            submissions.get((review.cycle_id, review.region_id)),
+            answered.get(review.pk, 0),
+            totals[review.cycle_id],
+        )
+        for review in reviews
+    ]
+    return render(request, "reviews/queue.html", {"rows": rows})
+
+
+def _scoring_context(review: Review) -> dict:
+    indicators = list(
+        Indicator.objects.filter(framework_id=review.cycle.framework_id)
+        .select_related("sub_dimension__dimension")
+        .prefetch_related(
+            Prefetch("rubric", queryset=RubricLevel.objects.order_by("level"))
+        )
+        .order_by("order")
+    )
+    answers = {a.indicator_id: a for a in review.answers.all()}
+    submission = services.submission_of(review)
+    versions = []
+    evidence = defaultdict(list)
+    if submission is not None:
+        versions = list(
+            DocumentVersion.objects.filter(document__submission=submission)
+            .select_related("document", "file")
+            .order_by("document__doc_type", "document__pk", "-number")
+        )
+        for item in EvidenceItem.objects.filter(submission=submission).select_related(
+            "file"
+        ):
+            evidence[item.indicator_id].append(item)
+    latest = {}
+    for version in versions:
+        latest.setdefault(version.document_id, version)
+    documents = list(latest.values())
+    items = []
+    for indicator in indicators:
+        part = (
+            "quick_wins"
+            if indicator.aspect == "quick_win"
+            else PRESCREEN_PART.get(indicator.sub_dimension.dimension.code)
+        )
+        hints = [
+            (version, (version.file.prescreen or {}).get(part, []))
+            for version in documents
+            if part and (version.file.prescreen or {}).get(part)
+        ]
+        items.append(
+            {
+                "indicator": indicator,
+                "answer": answers.get(indicator.pk),
+                "hints": hints,
+                "evidence": evidence.get(indicator.pk, []),
+            }
+        )
+    answered = sum(1 for a in answers.values() if a.is_answered)
+    return {
+        "review": review,
+        "cycle": review.cycle,
+        "submission": submission,
+        "items": items,
+        "documents": documents,
+        "answered": answered,
+        "total": len(indicators),
+        "indicators": indicators,
+    }
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scoring form. Without JavaScript its Save button posts here."""
+    found = _review(request, pk)
+    if request.method == "POST":
+        return _save(request, found, as_json=False)
+    context = _scoring_context(found)
+    context["editable"] = (
+        found.reviewer_id == request.user.pk
+        and not found.is_submitted
+        and timezone.now() < found.cycle.reviews_close
+        and context["submission"] is not None
+        and context["submission"].status != Submission.Status.DRAFT
+    )
+    return render(request, "reviews/review.html", context)
+
+
+@login_required
+@require_POST
+def autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    return _save(request, _review(request, pk), as_json=True)
+
+
+def _save(request: HttpRequest, found: Review, *, as_json: bool) -> HttpResponse:
+    indicators = Indicator.objects.filter(framework_id=found.cycle.framework_id)
+    try:
+        version = int(request.POST.get("version", ""))
+        saved = services.save_answers(
+            review=found,
+            user=request.user,
+            version=version,
+            answers=parse_answers(request.POST, indicators),
+        )
+    except ValueError:
+        error, status = _("The form is incomplete: reload the page."), 400
+    except services.StaleReview as stale:
+        error, status = stale.message, 409
+    except services.ReviewError as refused:
+        error, status = refused.message, 400
+    else:
+        saved_at = date_format(timezone.localtime(saved.saved_at), "TIME_FORMAT")
+        if as_json:
+            return JsonResponse(
+                {
+                    "ok": True,
+                    "version": saved.version,
+                    "saved": _("Saved at %(time)s") % {"time": saved_at},
+                    "answered": services.answered_counts([saved.pk]).get(saved.pk, 0),
+                }
+            )
+        messages.success(request, _("Saved at %(time)s") % {"time": saved_at})
+        return redirect("reviews:review", pk=found.pk)
+    if as_json:
+        return JsonResponse(
+            {"ok": False, "error": error, "stale": status == 409}, status=status
+        )
+    messages.error(request, error)
+    return redirect("reviews:review", pk=found.pk)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _review(request, pk)
+    try:
+        services.submit_review(
+            review=found,
+            user=request.user,
+            version=int(request.POST.get("version") or -1),
+        )
+    except services.ReviewError as refused:
+        messages.error(request, refused.message)
+        return redirect("reviews:review", pk=pk)
+    messages.success(
+        request,
+        _("Your review was submitted. You can now see the other reviewers' scores."),
+    )
+    return redirect("reviews:region", cycle=found.cycle_id, region=found.region_id)
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    _admin_only(request)
+    services.reopen_review(review=_review(request, pk), by=request.user)
+    messages.success(request, _("The review is open again for its reviewer."))
+    return redirect("reviews:review", pk=pk)
+
+
+# Region: all reviews side by side, consensus, revision requests -------------
+
+
+def _region_access(request: HttpRequest, cycle_pk: int, code: str):
+    cycle = get_object_or_404(Cycle.objects.select_related("framework"), pk=cycle_pk)
+    region = get_object_or_404(Region.objects.select_related("province"), pk=code)
+    if _role(request) == Role.ADMIN:
+        return cycle, region, None
+    own = (
+        Review.objects.of_reviewer(request.user)
+        .filter(cycle=cycle, region=region)
+        .first()
+    )
+    if own is None:
+        raise Http404
+    return cycle, region, own
+
+
+@login_required
+def region(request: HttpRequest, cycle: int, region: str) -> HttpResponse:
+    cycle, region, own = _region_access(request, cycle, region)
+    reviews = list(
+        Review.objects.filter(cycle=cycle, region=region)
+        .select_related("reviewer")
+        .order_by("-is_lead", "reviewer__username")
+    )
+    may_see_scores = own is None or own.is_submitted
+    indicators = list(
+        Indicator.objects.filter(framework=cycle.framework).order_by("order")
+    )
+    rows = []
+    flagged = {}
+    if may_see_scores:
+        answers = {
+            (a.review_id, a.indicator_id): a
+            for a in Answer.objects.filter(review__in=reviews)
+        }
+        consensus = {
+            c.indicator_id: c
+            for c in Consensus.objects.filter(
+                cycle=cycle, region=region
+            ).select_related("decided_by")
+        }
+        flagged = services.disagreements(cycle, region)
+        for indicator in indicators:
+            rows.append(
+                {
+                    "indicator": indicator,
+                    "answers": [answers.get((r.pk, indicator.pk)) for r in reviews],
+                    "flagged": indicator.pk in flagged,
+                    "consensus": consensus.get(indicator.pk),
+                    "form": ConsensusForm(initial={"indicator": indicator.pk}),
+                }
+            )
+    submission = Submission.objects.filter(cycle=cycle, region=region).first()
+    return render(
+        request,
+        "reviews/region.html",
+        {
+            "cycle": cycle,
+            "region": region,
+            "reviews": reviews,
+            "own": own,
+            "may_see_scores": may_see_scores,
+            "rows": rows,
+            "flagged_count": len(flagged),
+            "all_in": services.all_reviews_in(cycle, region),
+            "can_adjudicate": services.can_adjudicate(request.user, cycle, region),
+            "submission": submission,
+            "revision_form": RevisionForm(indicators=indicators)
+            if submission is not None
+            else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def consensus(request: HttpRequest, cycle: int, region: str) -> HttpResponse:
+    cycle, region, _own = _region_access(request, cycle, region)
+    form = ConsensusForm(request.POST)
+    target = reverse("reviews:region", args=[cycle.pk, region.pk])
+    if not form.is_valid():
+        messages.error(request, _("Choose a level 1 to 5 and write the rationale."))
+        return redirect(target)
+    indicator = get_object_or_404(
+        Indicator, pk=form.cleaned_data["indicator"], framework=cycle.framework
+    )
+    try:
+        services.record_consensus(
+            cycle=cycle,
+            region=region,
+            indicator=indicator,
+            level=form.cleaned_data["level"],
+            rationale=form.cleaned_data["rationale"],
+            by=request.user,
+        )
+    except services.ReviewError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request, _("Consensus recorded for %(code)s.") % {"code": indicator.code}
+        )
+    return redirect(f"{target}#indicator-{indicator.pk}")
+
+
+@login_required
+@require_POST
+def revision(request: HttpRequest, cycle: int, region: str) -> HttpResponse:
+    cycle, region, _own = _region_access(request, cycle, region)
+    submission = get_object_or_404(Submission, cycle=cycle, region=region)
+    form = RevisionForm(
+        request.POST,
+        indicators=Indicator.objects.filter(framework=cycle.framework).order_by(
+            "order"
+        ),
+    )
+    target = reverse("reviews:region", args=[cycle.pk, region.pk])
+    if form.is_valid():
+        items = form.items()
+        if form.is_valid():
+            try:
+                services.request_revision(
+                    submission=submission, by=request.user, items=items
+                )
+            except services.ReviewError as refused:
+                messages.error(request, refused.message)
+            else:
+                messages.success(
+                    request, _("The revision request was sent to the region.")
+                )
+                return redirect(target)
+    else:
+        messages.error(request, _("Check the indicators and reasons."))
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect(target + "#revision")
+
+
+# Assignments (admins) -------------------------------------------------------
+
+
+@login_required
+def assignments(request: HttpRequest) -> HttpResponse:
+    _admin_only(request)
+    cycle = Cycle.objects.select_related("framework").current()
+    if cycle is None:
+        return render(request, "reviews/assignments.html", {"cycle": None})
+    form = AssignForm(request.POST or None, cycle=cycle)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assign(
+                cycle=cycle,
+                region=form.cleaned_data["region"],
+                reviewer=form.cleaned_data["reviewer"],
+                is_lead=form.cleaned_data["is_lead"],
+                by=request.user,
+            )
+        except services.ReviewError as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("Assigned."))
+            return redirect("reviews:assignments")
+    by_region = defaultdict(list)
+    for found in Review.objects.filter(cycle=cycle).select_related("reviewer"):
+        by_region[found.region_id].append(found)
+    regions = [
+        (
+            region,
+            sorted(
+                by_region.get(region.pk, []),
+                key=lambda r: (not r.is_lead, r.reviewer.username),
+            ),
+        )
+        for region in cycle.regions.select_related("province").order_by("code")
+    ]
+    return render(
+        request,
+        "reviews/assignments.html",
+        {
+            "cycle": cycle,
+            "loads": services.loads(cycle),
+            "missing": services.missing(cycle),
+            "regions": regions,
+            "form": form,
+            "conflicts": ConflictOfInterest.objects.select_related(
+                "reviewer", "region"
+            ).order_by("reviewer__username"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def balance(request: HttpRequest) -> HttpResponse:
+    _admin_only(request)
+    cycle = Cycle.objects.current()
+    if cycle is None:
+        raise Http404
+    result = services.balance(cycle=cycle, by=request.user)
+    messages.success(
+        request,
+        _("%(count)s assignments made.") % {"count": result.created},
+    )
+    if result.shortfall:
+        messages.warning(
+            request,
+            _("Not enough eligible reviewers for: %(regions)s.")
+            % {"regions": ", ".join(sorted(result.shortfall))},
+        )
+    return redirect("reviews:assignments")
+
+
+# Audit trail (admins) -------------------------------------------------------
+
+AUDIT_COLUMNS = (
+    "at",
+    "cycle",
+    "region",
+    "indicator",
+    "source",
+    "actor",
+    "old",
+    "new",
+    "reason",
+)
+
+
+def _audit_rows(changes):
+    for change in changes.iterator(chunk_size=500):
+        yield [
+            timezone.localtime(change.at).isoformat(timespec="seconds"),
+            change.cycle.name,
+            f"{change.region_id} {change.region.name}",
+            change.indicator.code,
+            change.source,
+            change.actor.get_username(),
+            change.old_value,
+            change.new_value,
+            change.reason,
+        ]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+def audit(request: HttpRequest) -> HttpResponse:
+    _admin_only(request)
+    changes = ScoreChange.objects.select_related(
+        "cycle", "region", "indicator", "actor"
+    ).order_by("-at", "-pk")
+    code = request.GET.get("region", "").strip()
+    if code:
+        changes = changes.filter(region_id=code)
+    if request.GET.get("format") == "csv":
+        writer = csv.writer(_Echo())
+        lines = itertools.chain([AUDIT_COLUMNS], _audit_rows(changes))
+        response = StreamingHttpResponse(
+            (writer.writerow(row) for row in lines),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="score-changes.csv"'
+        return response
+    page = Paginator(changes, 100).get_page(request.GET.get("page"))
+    return render(request, "reviews/audit.html", {"page": page, "region": code})
+
+
+# Appeals --------------------------------------------------------------------
+
+
+@login_required
+def appeals(request: HttpRequest, submission: int) -> HttpResponse:
+    """The region's appeals: officials file them here and read the decisions."""
+    found = get_object_or_404(
+        Submission.objects.visible_to(request.user).select_related(
+            "cycle__framework", "region"
+        ),
+        pk=submission,
+    )
+    cycle = found.cycle
+    indicators = Indicator.objects.filter(framework=cycle.framework).order_by("order")
+    may_file = submission_services.may_edit(request.user, found)
+    window_open = cycle.reviews_close <= timezone.now() < cycle.appeals_close
+    form = AppealForm(indicators=indicators)
+    status = 200
+    if request.method == "POST":
+        if not may_file:
+            raise PermissionDenied
+        form = AppealForm(request.POST, request.FILES, indicators=indicators)
+        if form.is_valid():
+            try:
+                services.file_appeal(
+                    submission=found,
+                    user=request.user,
+                    indicator=form.indicators[form.cleaned_data["indicator"]],
+                    reason=form.cleaned_data["reason"],
+                    link=form.cleaned_data["link"],
+                    uploaded=form.cleaned_data["file"],
+                )
+            except services.ReviewError as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, _("Your appeal was filed."))
+                return redirect("reviews:appeals", submission=found.pk)
+        status = 400
+    return render(
+        request,
+        "reviews/appeals.html",
+        {
+            "submission": found,
+            "cycle": cycle,
+            "appeals": found.appeals.select_related("indicator", "decided_by"),
+            "form": form if may_file and window_open else None,
+            "window_open": window_open,
+        },
+        status=status,
+    )
+
+
+@login_required
+def appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    """An appeal for the lead reviewer or an admin to decide."""
+    found = get_object_or_404(
+        Appeal.objects.select_related(
+            "submission__cycle", "submission__region", "indicator", "filed_by"
+        ),
+        pk=pk,
+    )
+    cycle, region = found.submission.cycle, found.submission.region
+    if not services.can_adjudicate(request.user, cycle, region):
+        raise Http404
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide_appeal(
+                appeal=found,
+                by=request.user,
+                upheld=form.cleaned_data["outcome"] == "upheld",
+                new_level=form.cleaned_data["new_level"],
+                rationale=form.cleaned_data["rationale"],
+            )
+        except services.ReviewError as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(
+                request, _("The decision was recorded and the region told.")
+            )
+            return redirect("reviews:appeal", pk=pk)
+    return render(
+        request,
+        "reviews/appeal.html",
+        {
+            "appeal": found,
+            "cycle": cycle,
+            "region": region,
+            "current": services.current_value(cycle, region, found.indicator),
+            "form": form if found.status == Appeal.Status.FILED else None,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# Conflicts of interest (reviewers) ------------------------------------------
+
+
+@login_required
+def conflicts(request: HttpRequest) -> HttpResponse:
+    if _role(request) != Role.REVIEWER:
+        raise Http404
+    form = ConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declare_conflict(
+                reviewer=request.user,
+                region=form.cleaned_data["region"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ReviewError as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The conflict of interest was recorded."))
+            return redirect("reviews:conflicts")
+    return render(
+        request,
+        "reviews/conflicts.html",
+        {
+            "form": form,
+            "conflicts": ConflictOfInterest.objects.filter(
+                reviewer=request.user
+            ).select_related("region"),
+        },
+    )
