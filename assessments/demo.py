@@ -15,6 +15,7 @@ from accounts.models import Role
 from assessments import services
 from assessments.models import Cycle, FrameworkVersion
 from regions.models import ProgramMembership, Province, Region
+from reviews import demo as reviews_demo
 from submissions import demo as submissions_demo
 
 DEMO_YEAR = 2017
@@ -50,6 +51,7 @@ def seed(*, password: str, today: date) -> tuple[Cycle, list[DemoAccount]]:
         .values_list("region_id", flat=True)
     )
     previous = Cycle.objects.filter(name=DEMO_CYCLE_NAME, is_demo=True)
+    reviews_demo.reset(previous)
     submissions_demo.reset(previous)
     previous.delete()
     cycle = services.create_cycle(
@@ -77,7 +79,7 @@ def seed(*, password: str, today: date) -> tuple[Cycle, list[DemoAccount]]:
             home_province=provinces.get(province_code),
             is_demo=True,
         )
-    account_services.create_user(
+    admin = account_services.create_user(
         username="admin", password=password, role=Role.ADMIN, is_demo=True
     )
     officials = {}
@@ -94,4 +96,5 @@ def seed(*, password: str, today: date) -> tuple[Cycle, list[DemoAccount]]:
     submissions_demo.seed(
         cycle, officials, DEMO_YEAR, at=datetime.combine(today, time(9), tzinfo=JAKARTA)
     )
+    reviews_demo.seed(cycle, admin)
     return cycle, accounts

@@ -181,41 +181,38 @@ def _most_even_filling(
     edges: list[tuple[int, int]],
 ) -> _Network:
     """The network carrying a maximum filling with the most even reviewer loads."""
-    coverage = _Network(needs, room, edges)
-    coverage.fill()
-    target = coverage.total_flow()
-
-    ceiling = _lowest_ceiling(needs, base_loads, room, edges, target, coverage)
-    network = _Network(needs, _room_under(ceiling, base_loads, room), edges)
+    network = _Network(needs, room, edges)
     network.fill()
-    network.raise_reviewer_room(room)
+    target = network.total_flow()
+    ceiling = _lowest_ceiling(network, base_loads, room, target)
+
+    network.restart(_room_under(ceiling, base_loads, room))
+    network.fill()
+    network.set_reviewer_room(room)
     network.even_out(base_loads)
     return network
 
 
 def _lowest_ceiling(
-    needs: list[int],
-    base_loads: list[int],
-    room: list[int],
-    edges: list[tuple[int, int]],
-    target: int,
-    coverage: _Network,
+    network: _Network, base_loads: list[int], room: list[int], target: int
 ) -> int:
     """The smallest maximum load at which `target` slots can still be filled.
 
     Feasibility is monotone in the ceiling, so a binary search between the
-    obvious lower bounds and the maximum load of any maximum filling finds it.
+    obvious lower bounds and the maximum load of the filling the network holds
+    now (a maximum one) finds it. Only a starting point for even_out, but a
+    good one: it saves most of the single-slot moves.
     """
     if not base_loads:
         return 0
     total = sum(base_loads) + target
     low = max(max(base_loads), -(-total // len(base_loads)))
-    high = max(coverage.reviewer_loads(base_loads))
+    high = max(network.reviewer_loads(base_loads))
     while low < high:
         middle = (low + high) // 2
-        probe = _Network(needs, _room_under(middle, base_loads, room), edges)
-        probe.fill()
-        if probe.total_flow() == target:
+        network.restart(_room_under(middle, base_loads, room))
+        network.fill()
+        if network.total_flow() == target:
             high = middle
         else:
             low = middle + 1
@@ -256,6 +253,7 @@ class _Network:
         self.sink_edges = [
             self._add(self._reviewer_node(j), self.sink, r) for j, r in enumerate(room)
         ]
+        self.empty = self.cap.copy()
 
     def _reviewer_node(self, j: int) -> int:
         return 1 + self.regions + j
@@ -286,8 +284,15 @@ class _Network:
     def assigned_pairs(self) -> list[tuple[int, int]]:
         return [(i, j) for i, j, edge in self.pair_edges if self.cap[edge ^ 1]]
 
-    def raise_reviewer_room(self, room: list[int]) -> None:
-        """Give reviewers their full room back, keeping the current flow."""
+    def restart(self, room: list[int]) -> None:
+        """Drop all flow and give reviewers this room: a new problem on the
+        same graph, without rebuilding it."""
+        self.cap = self.empty.copy()
+        self.set_reviewer_room(room)
+
+    def set_reviewer_room(self, room: list[int]) -> None:
+        """Change how much each reviewer may take, keeping the current flow
+        (room never below what a reviewer already carries)."""
         for edge, space in zip(self.sink_edges, room, strict=True):
             self.cap[edge] = space - self.cap[edge ^ 1]
 
@@ -378,8 +383,11 @@ class _Network:
     def _path_to_lighter(
         self, a: int, loads: list[int]
     ) -> tuple[list[int], int] | None:
-        """A residual path from reviewer a to reviewer b, and b: the lightest
-        reachable reviewer with room and a load at least two below a's.
+        """A residual path from reviewer a to the nearest reviewer b with room
+        and a load at least two below a's, and b; None if there is none.
+
+        Any such b will do: the loop in even_out ends at the same most even
+        loads whichever move it takes, and the nearest b is the cheapest to find.
         """
         start = self._reviewer_node(a)
         parent_edge = {start: -1, self.source: -1, self.sink: -1}  # never entered
@@ -388,24 +396,25 @@ class _Network:
             node = queue.popleft()
             for edge in self.heads[node]:
                 nxt = self.to[edge]
-                if self.cap[edge] > 0 and nxt not in parent_edge:
-                    parent_edge[nxt] = edge
-                    queue.append(nxt)
-        candidates = [
-            (loads[b], b)
-            for b in range(self.reviewers)
-            if self._reviewer_node(b) in parent_edge
-            and b != a
-            and loads[b] <= loads[a] - 2
-            and self.cap[self.sink_edges[b]] > 0
-        ]
-        if not candidates:
-            return None
-        _, b = min(candidates)
+                if self.cap[edge] <= 0 or nxt in parent_edge:
+                    continue
+                parent_edge[nxt] = edge
+                b = nxt - self._reviewer_node(0)
+                if b >= 0 and self._can_take_from(b, a, loads):
+                    return self._path_back(start, nxt, parent_edge), b
+                queue.append(nxt)
+        return None
+
+    def _can_take_from(self, b: int, a: int, loads: list[int]) -> bool:
+        return loads[b] <= loads[a] - 2 and self.cap[self.sink_edges[b]] > 0
+
+    def _path_back(
+        self, start: int, end: int, parent_edge: dict[int, int]
+    ) -> list[int]:
         steps: list[int] = []
-        node = self._reviewer_node(b)
+        node = end
         while node != start:
             edge = parent_edge[node]
             steps.append(edge)
             node = self.to[edge ^ 1]
-        return steps[::-1], b
+        return steps[::-1]

@@ -134,6 +134,22 @@ def official(db: None) -> object:
 
 
 @pytest.fixture
+def queries_of():
+    """Count the queries a call makes. Django empties its query log when a
+    request starts, so the count starts from an empty log."""
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    def count(call) -> int:
+        reset_queries()
+        with CaptureQueriesContext(connection) as context:
+            call()
+        return len(context.captured_queries)
+
+    return count
+
+
+@pytest.fixture
 def english_messages() -> Iterator[None]:
     """Messages in English, for tests that match message text."""
     with translation.override("en"):

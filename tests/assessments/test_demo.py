@@ -3,6 +3,8 @@ from datetime import date
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db.models import Count
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import role_of
@@ -35,12 +37,12 @@ def test_seed_demo_creates_the_2017_pilot_cycle_and_one_account_per_role(capsys)
 def test_seed_demo_gives_each_pilot_a_masterplan_and_evidence_and_submits_it():
     from submissions.models import DocumentVersion, EvidenceItem, Submission
 
-    call_command("seed_demo", "--today", "2026-11-28")
+    call_command("seed_demo", "--today", timezone.localdate().isoformat())
 
     statuses = dict(Submission.objects.values_list("region_id", "status"))
     assert len(statuses) == 25
     assert statuses.pop("36.74") == "draft"  # left to try the official's flow
-    assert set(statuses.values()) == {"submitted"}
+    assert set(statuses.values()) == {"under_review"}  # the reviewers started
     assert (
         DocumentVersion.objects.filter(document__doc_type="masterplan")
         .values("document__submission")
@@ -50,6 +52,39 @@ def test_seed_demo_gives_each_pilot_a_masterplan_and_evidence_and_submits_it():
     )
     assert EvidenceItem.objects.count() == 75
     assert not EvidenceItem.objects.filter(indicator__part="blueprint").exists()
+
+
+def test_seed_demo_assigns_reviewers_and_fills_their_reviews():
+    from reviews import services
+    from reviews.models import Review
+
+    call_command("seed_demo", "--today", timezone.localdate().isoformat())
+
+    cycle = Cycle.objects.get(is_demo=True)
+    reviews = Review.objects.filter(cycle=cycle).select_related(
+        "region", "reviewer__profile"
+    )
+    assert reviews.count() == 75
+    for review in reviews:
+        assert review.region.province_id != review.reviewer.profile.home_province_id
+    counts = sorted(
+        reviews.values("reviewer").annotate(n=Count("pk")).values_list("n", flat=True)
+    )
+    assert counts[-1] - counts[0] <= 1
+    open_reviews = reviews.exclude(status="submitted")
+    # Kota Tangerang Selatan (a draft) and reviewer1's two regions left to try.
+    assert (
+        open_reviews.exclude(region_id="36.74")
+        .filter(reviewer__username="reviewer1")
+        .count()
+        == 2
+    )
+    flagged = sum(
+        len(services.disagreements(cycle, region))
+        for region in cycle.regions.all()
+        if services.all_reviews_in(cycle, region)
+    )
+    assert flagged > 0
 
 
 def test_seed_demo_twice_on_the_same_day_gives_the_same_data():

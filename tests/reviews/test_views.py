@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from assessments.models import Indicator
+from reviews import services
+from reviews.models import Answer, ConflictOfInterest, Review
+from reviews.services import AnswerInput
+from tests.reviews.conftest import make_reviewer
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def form_data(review, level: str = "3", **extra) -> dict:
+    data = {"version": str(review.version)}
+    for indicator in Indicator.objects.filter(framework=review.cycle.framework):
+        data[f"level-{indicator.pk}"] = level
+    return data | extra
+
+
+def review_urls(review) -> dict[str, str]:
+    return {
+        "review": reverse("reviews:review", args=[review.pk]),
+        "region": reverse("reviews:region", args=[review.cycle_id, review.region_id]),
+    }
+
+
+def test_a_reviewer_sees_only_their_own_reviews(panel, official, other_official):
+    mine, theirs = panel[0], panel[1]
+    outsider = make_reviewer("rev-outside")
+    client = logged_in(mine.reviewer)
+    assert client.get(reverse("reviews:review", args=[theirs.pk])).status_code == 404
+    assert (
+        client.post(reverse("reviews:autosave", args=[theirs.pk]), {}).status_code
+        == 404
+    )
+    for user in (outsider, official, other_official):
+        client = logged_in(user)
+        for name, url in review_urls(mine).items():
+            assert client.get(url).status_code == 404, (user, name)
+    assert logged_in(official).get(reverse("reviews:queue")).status_code == 404
+
+
+def test_a_conflicted_reviewer_gets_404(panel):
+    review = panel[2]
+    # Recorded in the back office, so the review is not withdrawn: still 404.
+    ConflictOfInterest.objects.create(
+        reviewer=review.reviewer, region=review.region, reason="Keluarga."
+    )
+    client = logged_in(review.reviewer)
+    for name, url in review_urls(review).items():
+        assert client.get(url).status_code == 404, name
+    assert (
+        review.region.name not in client.get(reverse("reviews:queue")).content.decode()
+    )
+
+
+def test_the_queue_shows_the_reviewers_regions_with_progress(panel):
+    response = logged_in(panel[0].reviewer).get(reverse("reviews:queue"))
+    html = response.content.decode()
+    assert "Kota Tangerang Selatan" in html
+    assert "0/53" in html
+
+
+def test_autosave_saves_and_refuses_a_stale_copy(panel):
+    review = panel[0]
+    client = logged_in(review.reviewer)
+    url = reverse("reviews:autosave", args=[review.pk])
+
+    first = client.post(url, form_data(review, "4"))
+    assert first.status_code == 200
+    assert first.json()["version"] == 1
+    assert first.json()["answered"] == 53
+
+    stale = client.post(url, form_data(review, "1"))  # still version 0
+    assert stale.status_code == 409
+    assert stale.json()["stale"] is True
+    assert set(Answer.objects.values_list("level", flat=True)) == {4}
+
+
+def test_a_malformed_level_is_refused_with_a_message(panel, english):
+    review = panel[0]
+    english.force_login(review.reviewer)
+    indicator = Indicator.objects.filter(framework=review.cycle.framework).first()
+    response = english.post(
+        reverse("reviews:autosave", args=[review.pk]),
+        form_data(review, **{f"level-{indicator.pk}": "9"}),
+    )
+    assert response.status_code == 400
+    assert "must be 1 to 5" in response.json()["error"]
+    assert not Answer.objects.exists()
+
+
+def test_the_form_saves_without_javascript_too(panel):
+    review = panel[0]
+    response = logged_in(review.reviewer).post(
+        reverse("reviews:review", args=[review.pk]), form_data(review, "none")
+    )
+    assert response.status_code == 302
+    assert Answer.objects.filter(no_evidence=True).count() == 53
+
+
+def test_the_scoring_form_costs_the_same_queries_with_answers(panel, queries_of):
+    review = panel[0]
+    client = logged_in(review.reviewer)
+    url = reverse("reviews:review", args=[review.pk])
+    empty = queries_of(lambda: client.get(url))
+    assert client.get(url).content.decode().count('type="radio"') == 53 * 6
+    client.post(reverse("reviews:autosave", args=[review.pk]), form_data(review, "2"))
+
+    assert queries_of(lambda: client.get(url)) == empty
+    assert client.get(url).content.decode().count("checked") == 53
+
+
+def test_other_scores_are_hidden_until_the_reviewer_submits(panel):
+    member, other = panel[1], panel[2]
+    saved = services.save_answers(
+        review=other,
+        user=other.reviewer,
+        version=0,
+        answers={
+            i.pk: AnswerInput(level=5)
+            for i in Indicator.objects.filter(framework=other.cycle.framework)
+        },
+    )
+    services.submit_review(review=saved, user=other.reviewer, version=saved.version)
+    client = Client()
+    client.cookies["django_language"] = "en"
+    client.force_login(member.reviewer)
+    html = client.get(review_urls(member)["region"]).content.decode()
+    assert "after you submit your own review" in html
+    assert "disagreement" not in html
+
+    client.post(reverse("reviews:autosave", args=[member.pk]), form_data(member, "1"))
+    member.refresh_from_db()
+    client.post(
+        reverse("reviews:submit", args=[member.pk]), {"version": member.version}
+    )
+    html = client.get(review_urls(member)["region"]).content.decode()
+    assert "after you submit your own review" not in html
+    assert html.count("badge-warn") == 53  # 1 against 5 on every indicator
+
+
+def test_admins_balance_and_see_loads(panel, admin_user, cycle):
+    client = logged_in(admin_user)
+    response = client.post(reverse("reviews:balance"))
+    assert response.status_code == 302
+    page = client.get(reverse("reviews:assignments")).content.decode()
+    assert "rev-1" in page
+    assert Review.objects.filter(region_id="36.71").count() == 3
+
+
+def test_only_admins_reach_assignments_and_the_audit(panel, official):
+    for user in (panel[0].reviewer, official):
+        client = logged_in(user)
+        assert client.get(reverse("reviews:assignments")).status_code == 404
+        assert client.get(reverse("reviews:audit")).status_code == 404
+        assert client.post(reverse("reviews:balance")).status_code == 404
+
+
+def test_the_audit_trail_downloads_as_csv(panel, admin_user):
+    review = panel[0]
+    logged_in(review.reviewer).post(
+        reverse("reviews:autosave", args=[review.pk]), form_data(review, "4")
+    )
+    response = logged_in(admin_user).get(reverse("reviews:audit") + "?format=csv")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0] == "at,cycle,region,indicator,source,actor,old,new,reason"
+    assert len(lines) == 1 + 53
+    assert lines[1].split(",")[5:8] == ["rev-1", "", "4"]
