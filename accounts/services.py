@@ -13,7 +13,14 @@ from regions.models import Province, Region
 
 # The back office (Django admin) for ministry admins: everything of these apps,
 # and the user accounts.
-ADMIN_APPS = ("regions", "assessments", "accounts")
+ADMIN_APPS = (
+    "regions",
+    "assessments",
+    "accounts",
+    "submissions",
+    "reviews",
+    "notifications",
+)
 ADMIN_MODELS = (("auth", "user"),)
 
 

@@ -26,6 +26,7 @@ from notifications.models import REQUIRED_PARAMS, Kind, Notification
 
 SUBJECT_PREFIX = "[Smart City] "
 SUBJECT_LENGTH = 80  # of the message part, "…" included
+URL_LENGTH = Notification._meta.get_field("url").max_length
 
 
 def local_url(url: str) -> str | None:
@@ -56,6 +57,8 @@ def notify(
         raise ValueError(f"Notification {kind!r} needs params {missing}")
     if url and local_url(url) is None:
         raise ValueError(f"Notification url must be a local path, not {url!r}")
+    if len(url) > URL_LENGTH:
+        raise ValueError(f"Notification url is over {URL_LENGTH} characters")
     # Stored as JSON; the returned rows then hold what the database holds.
     params = json.loads(json.dumps(params, cls=DjangoJSONEncoder))
 
@@ -67,7 +70,7 @@ def notify(
         return []
     now = timezone.now()
     notifications = Notification.objects.bulk_create(
-        Notification(user=user, kind=kind, params=params, url=url, created_at=now)
+        Notification(user=user, kind=kind, params=dict(params), url=url, created_at=now)
         for user in recipients.values()
     )
 

@@ -98,38 +98,38 @@ def balance(
     view).
     """
     _check_arguments(regions, reviewers, per_region, max_per_reviewer)
-    regions = sorted(regions, key=lambda region: region.code)
-    reviewers = sorted(reviewers, key=lambda reviewer: reviewer.id)
-    existing = frozenset(existing)
-    filled = Counter(code for _, code in existing)
-    held = Counter(reviewer_id for reviewer_id, _ in existing)
+    by_code = sorted(regions, key=lambda region: region.code)
+    by_id = sorted(reviewers, key=lambda reviewer: reviewer.id)
+    kept = frozenset(existing)
+    filled = Counter(code for _, code in kept)
+    held = Counter(reviewer_id for reviewer_id, _ in kept)
 
-    needs = [max(0, per_region - filled[region.code]) for region in regions]
-    base_loads = [held[reviewer.id] for reviewer in reviewers]
+    needs = [max(0, per_region - filled[region.code]) for region in by_code]
+    base_loads = [held[reviewer.id] for reviewer in by_id]
     # One region at most once per reviewer: the region count is cap enough.
     room = [
-        len(regions) if max_per_reviewer is None else max(0, max_per_reviewer - load)
+        len(by_code) if max_per_reviewer is None else max(0, max_per_reviewer - load)
         for load in base_loads
     ]
     edges = _candidate_pairs(
-        regions, reviewers, frozenset(conflicts), home_province_rule, existing
+        by_code, by_id, frozenset(conflicts), home_province_rule, kept
     )
 
     network = _most_even_filling(needs, base_loads, room, edges)
     assigned = network.assigned_pairs()
-    new = tuple(sorted((reviewers[j].id, regions[i].code) for i, j in assigned))
+    new = tuple(sorted((by_id[j].id, by_code[i].code) for i, j in assigned))
     taken_by_region = Counter(i for i, _ in assigned)
     taken_by_reviewer = Counter(j for _, j in assigned)
     return Plan(
         new=new,
         shortfall={
             region.code: needs[i] - taken_by_region[i]
-            for i, region in enumerate(regions)
+            for i, region in enumerate(by_code)
             if needs[i] > taken_by_region[i]
         },
         loads={
             reviewer.id: base_loads[j] + taken_by_reviewer[j]
-            for j, reviewer in enumerate(reviewers)
+            for j, reviewer in enumerate(by_id)
         },
     )
 
@@ -386,8 +386,9 @@ class _Network:
         """A residual path from reviewer a to the nearest reviewer b with room
         and a load at least two below a's, and b; None if there is none.
 
-        Any such b will do: the loop in even_out ends at the same most even
-        loads whichever move it takes, and the nearest b is the cheapest to find.
+        Any such b will do: whichever moves even_out takes, it stops at loads
+        equally even (the same loads in decreasing order), and the nearest b is
+        the cheapest to find.
         """
         start = self._reviewer_node(a)
         parent_edge = {start: -1, self.source: -1, self.sink: -1}  # never entered

@@ -355,6 +355,8 @@ def save_answers(
         }
         if answer.pk and all(getattr(answer, k) == v for k, v in fields.items()):
             continue
+        if not answer.pk and not any(fields.values()):
+            continue  # an untouched indicator: no row
         for name, value in fields.items():
             setattr(answer, name, value)
         answer.updated_at = now

@@ -14,7 +14,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -261,9 +260,13 @@ def stored_upload(uploaded: File) -> Iterator[tuple[StoredFile, str]]:
 def _enqueue(stored: StoredFile) -> None:
     from submissions import tasks
 
+    def enqueue() -> None:
+        tasks.process_file.delay(stored.pk)
+
     # robust: if the broker is down the upload still succeeds; the periodic
-    # requeue picks the file up later.
-    transaction.on_commit(partial(tasks.process_file.delay, stored.pk), robust=True)
+    # requeue picks the file up later. (A named function, not a partial: Django
+    # logs a failed robust callback by its __qualname__, ticket #36487.)
+    transaction.on_commit(enqueue, robust=True)
 
 
 # Documents ------------------------------------------------------------------

@@ -155,6 +155,7 @@ def test_notify_with_nobody_to_notify_does_nothing(
         (Kind.ASSIGNED, PARAMS[Kind.ASSIGNED], "https://evil.example/", "local"),
         (Kind.ASSIGNED, PARAMS[Kind.ASSIGNED], "//evil.example/x", "local"),
         (Kind.ASSIGNED, PARAMS[Kind.ASSIGNED], "workspace/", "local"),
+        (Kind.ASSIGNED, PARAMS[Kind.ASSIGNED], "/" + "x" * 300, "over 300"),
     ],
 )
 def test_notify_refuses_programming_errors(reviewer, sent, kind, params, url, error):
