@@ -76,7 +76,7 @@ def test_the_list_shows_the_users_notifications_newest_first(
     assert f'action="{open_url(newer)}"' in html
 
 
-def test_unread_notifications_are_marked_in_text(reviewer, english):
+def test_unread_notifications_are_marked_in_text(reviewer, english, english_messages):
     unread = make(reviewer, Kind.APPEAL_FILED, url="/workspace/")
     read = make(reviewer, Kind.ASSIGNED, url="/workspace/")
     Notification.objects.filter(pk=read.pk).update(read_at=read.created_at)
