@@ -20,6 +20,7 @@ ADMIN_APPS = (
     "submissions",
     "reviews",
     "notifications",
+    "scoring",
 )
 ADMIN_MODELS = (("auth", "user"),)
 

@@ -16,6 +16,8 @@ from assessments import services
 from assessments.models import Cycle, FrameworkVersion
 from regions.models import ProgramMembership, Province, Region
 from reviews import demo as reviews_demo
+from scoring import services as scoring_services
+from scoring.models import RegionResult, Release, ScoreRun
 from submissions import demo as submissions_demo
 
 DEMO_YEAR = 2017
@@ -51,6 +53,9 @@ def seed(*, password: str, today: date) -> tuple[Cycle, list[DemoAccount]]:
         .values_list("region_id", flat=True)
     )
     previous = Cycle.objects.filter(name=DEMO_CYCLE_NAME, is_demo=True)
+    Release.objects.filter(cycle__in=previous).delete()  # demo data only
+    RegionResult.objects.filter(cycle__in=previous).delete()
+    ScoreRun.objects.filter(cycle__in=previous).delete()
     reviews_demo.reset(previous)
     submissions_demo.reset(previous)
     previous.delete()
@@ -97,4 +102,6 @@ def seed(*, password: str, today: date) -> tuple[Cycle, list[DemoAccount]]:
         cycle, officials, DEMO_YEAR, at=datetime.combine(today, time(9), tzinfo=JAKARTA)
     )
     reviews_demo.seed(cycle, admin)
+    if reviews_demo.filled(cycle):
+        scoring_services.publish(cycle=cycle, final=False, by=admin)
     return cycle, accounts

@@ -346,6 +346,11 @@ class CycleQuerySet(models.QuerySet["Cycle"]):
         opened = self.filter(submissions_open__lte=now).order_by("-submissions_open")
         return opened.first() or self.order_by("submissions_open").first()
 
+    def named(self, value: str) -> CycleQuerySet:
+        """Cycles matching a year ("2017") or an exact name, for commands."""
+        value = value.strip()
+        return self.filter(year=int(value)) if value.isdigit() else self.filter(name=value)
+
 
 class Cycle(models.Model):
     """One assessment round: a year, its framework version, its regions, its deadlines."""

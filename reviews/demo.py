@@ -75,6 +75,10 @@ def seed(cycle: Cycle, admin: User) -> None:
         )
 
 
+def filled(cycle: Cycle) -> bool:
+    return Review.objects.filter(cycle=cycle, status=Review.Status.SUBMITTED).exists()
+
+
 def reset(cycles: Iterable[Cycle]) -> None:
     """Remove the demo cycles' reviews and what hangs on them (demo data only),
     and the demo accounts' notifications."""

@@ -26,6 +26,7 @@ from notifications.models import Kind
 from notifications.services import notify
 from regions.models import Region
 from reviews import balancing
+from scoring import services as scoring_services
 from reviews.models import (
     Answer,
     Appeal,
@@ -431,6 +432,7 @@ def submit_review(*, review: Review, user: User, version: int) -> Review:
     review.version = F("version") + 1
     review.save(update_fields=["status", "submitted_at", "version"])
     review.refresh_from_db(fields=["version"])
+    scoring_services.request_recompute(review.cycle_id, f"review {review.region_id}")
     others = Review.objects.filter(cycle=review.cycle, region=review.region)
     if not others.exclude(status=Review.Status.SUBMITTED).exists():
         notify(
@@ -456,6 +458,7 @@ def reopen_review(*, review: Review, by: User) -> Review:
     review.version = F("version") + 1
     review.save(update_fields=["status", "submitted_at", "version"])
     review.refresh_from_db(fields=["version"])
+    scoring_services.request_recompute(review.cycle_id, f"reopened {review.region_id}")
     return review
 
 
@@ -570,6 +573,7 @@ def record_consensus(
         new_value=str(level),
         reason=rationale.strip(),
     )
+    scoring_services.request_recompute(cycle, f"consensus {region.pk} {indicator.code}")
     return consensus
 
 
@@ -723,6 +727,7 @@ def decide_appeal(
         new_value=str(new_level) if upheld else before,
         reason=appeal.rationale,
     )
+    scoring_services.request_recompute(cycle, f"appeal {region.pk} {appeal.indicator.code}")
     notify(
         _officials(region),
         Kind.APPEAL_DECIDED,

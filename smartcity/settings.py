@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "submissions",
     "notifications",
     "reviews",
+    "scoring",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +143,14 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-waiting-files": {
         "task": "submissions.tasks.requeue_waiting_files",
         "schedule": 60 * 10,
+    },
+    "recompute-waiting-scores": {
+        "task": "scoring.tasks.recompute_waiting",
+        "schedule": 60 * 5,
+    },
+    "recompute-open-cycles-nightly": {
+        "task": "scoring.tasks.recompute_open_cycles",
+        "schedule": crontab(hour=1, minute=30),
     },
 }
 

@@ -1,0 +1,473 @@
+"""Recomputing a cycle's results and publishing releases.
+
+`request_recompute` records the request in the database first, then enqueues
+the job after commit: a burst of changes gives one run (a queued run reads the
+data when it starts), and a request made while Redis is down is picked up by
+the next beat sweep. `run` reads everything with a constant number of queries,
+computes with the pure functions in `scoring.analytics`, and writes all rows in
+one transaction, so a worker killed mid-run leaves the previous results intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from django.contrib.auth.models import User
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from assessments.models import Cycle, Indicator
+from regions.models import Program, ProgramMembership
+from reviews.models import Answer, Appeal, Consensus, Review
+from scoring import analytics
+from scoring.models import RegionResult, Release, ScoreRun
+
+logger = logging.getLogger(__name__)
+COALESCE_SECONDS = 3  # changes in a burst are read together by one run
+PLACES = Decimal("0.000001")
+RANK_FIELDS = (
+    "rank_national",
+    "rank_kind",
+    "rank_province",
+    "rank_cohort",
+    "rank_size",
+)
+
+
+# Requests -------------------------------------------------------------------
+
+
+def request_recompute(cycle: Cycle | int, reason: str) -> ScoreRun:
+    """Record that the cycle needs computing and enqueue it after commit; a run
+    already waiting covers this request too."""
+    cycle_id = cycle if isinstance(cycle, int) else cycle.pk
+    waiting = ScoreRun.objects.filter(cycle_id=cycle_id, status=ScoreRun.Status.QUEUED)
+    run = waiting.first()
+    if run is not None:
+        return run
+    try:
+        with transaction.atomic():
+            run = ScoreRun.objects.create(cycle_id=cycle_id, reason=reason[:200])
+    except IntegrityError:  # queued at the same moment by another request
+        return waiting.get()
+
+    def enqueue() -> None:
+        from scoring import tasks
+
+        tasks.recompute_cycle.apply_async(args=[run.pk], countdown=COALESCE_SECONDS)
+
+    transaction.on_commit(enqueue, robust=True)
+    return run
+
+
+def stale_runs(*, older_than: timedelta) -> list[int]:
+    """Queued runs whose job never came (broker down), and runs left running by
+    a killed worker."""
+    cutoff = timezone.now() - older_than
+    return list(
+        ScoreRun.objects.filter(
+            status__in=[ScoreRun.Status.QUEUED, ScoreRun.Status.RUNNING],
+            requested_at__lt=cutoff,
+        ).values_list("pk", flat=True)
+    )
+
+
+# Reading --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CycleData:
+    """Everything one computation needs, read with a constant number of queries."""
+
+    answers: pd.DataFrame
+    consensus: pd.DataFrame
+    appeals: pd.DataFrame
+    indicators: pd.DataFrame
+    regions: pd.DataFrame
+    part_weights: dict[str, float]
+    aspect_weights: dict[str, float]
+    bands: list[tuple[str, float | None]]
+    min_coverage: float
+    target_band: str
+    target: int
+
+
+def read_answers(cycle: Cycle) -> pd.DataFrame:
+    """The submitted reviews' answers: region, indicator, reviewer, level
+    (NaN for "no evidence")."""
+    rows = Answer.objects.filter(
+        review__cycle=cycle, review__status=Review.Status.SUBMITTED
+    ).values_list("review__region_id", "indicator_id", "review__reviewer_id", "level")
+    frame = pd.DataFrame.from_records(
+        list(rows), columns=["region", "indicator", "reviewer", "level"]
+    )
+    frame["level"] = frame["level"].astype("float64")
+    return frame
+
+
+def read(cycle: Cycle) -> CycleData:
+    framework = cycle.framework
+    consensus = pd.DataFrame.from_records(
+        list(
+            Consensus.objects.filter(cycle=cycle).values_list(
+                "region_id", "indicator_id", "level"
+            )
+        ),
+        columns=["region", "indicator", "level"],
+    )
+    appeals = pd.DataFrame.from_records(
+        list(
+            Appeal.objects.filter(
+                submission__cycle=cycle, status=Appeal.Status.UPHELD
+            ).values_list(
+                "submission__region_id", "indicator_id", "new_level", "decided_at"
+            )
+        ),
+        columns=["region", "indicator", "level", "decided_at"],
+    )
+    indicators = pd.DataFrame.from_records(
+        list(
+            Indicator.objects.filter(framework=framework).values_list(
+                "pk",
+                "part",
+                "aspect",
+                "sub_dimension__code",
+                "sub_dimension__dimension__code",
+                "readiness__element__code",
+                "weight",
+            )
+        ),
+        columns=[
+            "indicator",
+            "part",
+            "aspect",
+            "sub_dimension",
+            "dimension",
+            "element",
+            "weight",
+        ],
+    )
+    indicators["weight"] = indicators["weight"].astype("float64")
+    regions = pd.DataFrame.from_records(
+        list(cycle.regions.values_list("code", "kind", "province_id", "population")),
+        columns=["region", "kind", "province", "population"],
+    )
+    cohorts = pd.DataFrame.from_records(
+        list(
+            ProgramMembership.objects.active()
+            .filter(region__in=cycle.regions.all())
+            .values_list("region_id", "year")
+        ),
+        columns=["region", "cohort_year"],
+    )
+    first_year = cohorts.groupby("region", as_index=False)["cohort_year"].min()
+    regions = regions.merge(first_year, on="region", how="left")
+    regions["cohort_year"] = regions["cohort_year"].astype("Int64")
+    regions["population"] = regions["population"].astype("Int64")
+    program = Program.objects.first()
+    return CycleData(
+        answers=read_answers(cycle),
+        consensus=consensus,
+        appeals=appeals,
+        indicators=indicators,
+        regions=regions,
+        part_weights={k: float(v) for k, v in framework.part_weights.items()},
+        aspect_weights={k: float(v) for k, v in framework.aspect_weights.items()},
+        bands=[
+            (band.code, None if band.upper_bound is None else float(band.upper_bound))
+            for band in framework.bands.order_by("order")
+        ],
+        min_coverage=float(framework.min_coverage),
+        target_band=framework.target_band,
+        target=program.target_regions if program else 100,
+    )
+
+
+# Computing and writing ------------------------------------------------------
+
+
+def compute(data: CycleData, *, draws: int = 500) -> analytics.CycleResult:
+    return analytics.compute_cycle(
+        data.answers,
+        data.consensus,
+        data.appeals,
+        data.indicators,
+        data.regions,
+        part_weights=data.part_weights,
+        aspect_weights=data.aspect_weights,
+        bands=data.bands,
+        min_coverage=data.min_coverage,
+        target_band=data.target_band,
+        target=data.target,
+        draws=draws,
+    )
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or pd.isna(value):
+        return None
+    return Decimal(repr(float(value))).quantize(PLACES)
+
+
+def _integer(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _details(row: pd.Series) -> dict[str, float]:
+    return {
+        name: round(float(value), 6)
+        for name, value in row.items()
+        if ":" in str(name) and not pd.isna(value)
+    }
+
+
+def result_rows(cycle: Cycle, result: analytics.CycleResult) -> list[RegionResult]:
+    rows = []
+    for record in result.scores.to_dict("records"):
+        series = pd.Series(record)
+        rows.append(
+            RegionResult(
+                cycle=cycle,
+                region_id=record["region"],
+                index=_decimal(record["index"]),
+                band=record.get("band") or "",
+                coverage=_decimal(record["coverage"]),
+                complete=bool(record["complete"]),
+                blueprint=_decimal(record.get("blueprint")),
+                practice=_decimal(record.get("practice")),
+                details=_details(series),
+                size_class=""
+                if pd.isna(record.get("size_class"))
+                else str(record["size_class"]),
+                rank_low=_integer(record.get("rank_low")),
+                rank_high=_integer(record.get("rank_high")),
+                **{field: _integer(record.get(field)) for field in RANK_FIELDS},
+            )
+        )
+    return rows
+
+
+def _lock(cycle: Cycle) -> None:
+    """One computation of a cycle at a time (PostgreSQL; SQLite has one writer)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [2017, cycle.pk])
+
+
+def write(cycle: Cycle, result: analytics.CycleResult) -> int:
+    """Replace the cycle's results with these, in the caller's transaction."""
+    rows = result_rows(cycle, result)
+    fields = [
+        "index",
+        "band",
+        "coverage",
+        "complete",
+        "blueprint",
+        "practice",
+        "details",
+        "size_class",
+        "rank_low",
+        "rank_high",
+        *RANK_FIELDS,
+    ]
+    RegionResult.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["cycle", "region"],
+        update_fields=fields,
+        batch_size=500,
+    )
+    RegionResult.objects.filter(cycle=cycle).exclude(
+        region__in=[row.region_id for row in rows]
+    ).delete()
+    return len(rows)
+
+
+def _stats(result: analytics.CycleResult) -> dict[str, Any]:
+    return {
+        "progress": result.progress,
+        "agreement": [
+            {
+                "indicator": int(r["indicator"]),
+                "alpha": _float(r["alpha"]),
+                "n": int(r["n_units"]),
+            }
+            for r in result.agreement.to_dict("records")
+        ],
+        "leniency": [
+            {
+                "reviewer": int(r["reviewer"]),
+                "mean_deviation": _float(r["mean_deviation"]),
+                "n": int(r["n"]),
+            }
+            for r in result.leniency.to_dict("records")
+        ],
+    }
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), 6)
+
+
+def run(run_id: int) -> ScoreRun:
+    """Compute the run's cycle; idempotent (a finished run is left as it is)."""
+    score_run = ScoreRun.objects.select_related("cycle__framework").get(pk=run_id)
+    if score_run.status in (ScoreRun.Status.DONE, ScoreRun.Status.FAILED):
+        return score_run
+    started = time.perf_counter()
+    ScoreRun.objects.filter(pk=run_id).update(
+        status=ScoreRun.Status.RUNNING, started_at=timezone.now()
+    )
+    cycle = score_run.cycle
+    try:
+        with transaction.atomic():
+            _lock(cycle)
+            result = compute(read(cycle))
+            count = write(cycle, result)
+            ScoreRun.objects.filter(pk=run_id).update(
+                status=ScoreRun.Status.DONE,
+                finished_at=timezone.now(),
+                duration_ms=int((time.perf_counter() - started) * 1000),
+                regions=count,
+                alpha=_float(result.alpha),
+                stats=_stats(result),
+                error="",
+            )
+    except Exception as error:
+        logger.exception("score run %s failed", run_id)
+        ScoreRun.objects.filter(pk=run_id).update(
+            status=ScoreRun.Status.FAILED,
+            finished_at=timezone.now(),
+            duration_ms=int((time.perf_counter() - started) * 1000),
+            error=f"{type(error).__name__}: {error}"[:2000],
+        )
+    score_run.refresh_from_db()
+    return score_run
+
+
+def recompute_now(cycle: Cycle, reason: str = "manual") -> ScoreRun:
+    """In the foreground (management command, demo): a run recorded as usual."""
+    score_run = ScoreRun.objects.create(
+        cycle=cycle, reason=reason, status=ScoreRun.Status.RUNNING
+    )
+    return run(score_run.pk)
+
+
+# Releases -------------------------------------------------------------------
+
+
+def _canonical(content: dict[str, Any]) -> str:
+    return json.dumps(
+        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+
+
+def release_content(
+    cycle: Cycle, data: CycleData, result: analytics.CycleResult
+) -> dict[str, Any]:
+    """What a release keeps: the framework's weights and bands, every region's
+    result, and the indicator levels each result was computed from."""
+    framework = cycle.framework
+    codes = dict(
+        Indicator.objects.filter(framework=framework).values_list("pk", "code")
+    )
+    levels: dict[str, dict[str, str]] = {}
+    for record in result.levels.to_dict("records"):
+        levels.setdefault(record["region"], {})[codes[int(record["indicator"])]] = {
+            "level": str(_decimal(record["level"]).normalize()),
+            "source": record["source"],
+        }
+    regions = []
+    for row in result_rows(cycle, result):
+        regions.append(
+            {
+                "region": row.region_id,
+                "index": None if row.index is None else str(row.index),
+                "band": row.band,
+                "coverage": None if row.coverage is None else str(row.coverage),
+                "complete": row.complete,
+                "blueprint": None if row.blueprint is None else str(row.blueprint),
+                "practice": None if row.practice is None else str(row.practice),
+                "details": row.details,
+                "size_class": row.size_class,
+                "ranks": {field: getattr(row, field) for field in RANK_FIELDS},
+                "rank_interval": [row.rank_low, row.rank_high],
+                "levels": levels.get(row.region_id, {}),
+            }
+        )
+    return {
+        "cycle": {"id": cycle.pk, "name": cycle.name, "year": cycle.year},
+        "framework": {
+            "code": framework.code,
+            "part_weights": {k: str(v) for k, v in framework.part_weights.items()},
+            "aspect_weights": {k: str(v) for k, v in framework.aspect_weights.items()},
+            "indicators": {
+                code: {"part": part, "aspect": aspect, "weight": str(weight)}
+                for code, part, aspect, weight in Indicator.objects.filter(
+                    framework=framework
+                ).values_list("code", "part", "aspect", "weight")
+            },
+            "bands": [[code, upper] for code, upper in data.bands],
+            "min_coverage": str(framework.min_coverage),
+            "target_band": framework.target_band,
+        },
+        "progress": result.progress,
+        "alpha": _float(result.alpha),
+        "regions": regions,
+    }
+
+
+class ReleaseError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def publish(*, cycle: Cycle, final: bool, by: User | None = None) -> Release:
+    """Compute afresh and publish the result as the cycle's next release; the
+    framework version is locked from then on."""
+    from django.utils.translation import gettext as _
+
+    from assessments.services import lock_framework
+
+    _lock(cycle)
+    data = read(cycle)
+    result = compute(data)
+    write(cycle, result)
+    if not len(result.scores):
+        raise ReleaseError(_("There is nothing to publish: no region has a level yet."))
+    content = release_content(cycle, data, result)
+    last = (
+        Release.objects.select_for_update()
+        .filter(cycle=cycle)
+        .order_by("-number")
+        .first()
+    )
+    if last is not None and last.kind == Release.Kind.FINAL:
+        raise ReleaseError(
+            _("The final release is out: nothing more is published for this cycle.")
+        )
+    release = Release.objects.create(
+        cycle=cycle,
+        number=(last.number + 1) if last else 1,
+        kind=Release.Kind.FINAL if final else Release.Kind.PROVISIONAL,
+        published_by=by,
+        framework_code=cycle.framework.code,
+        checksum=hashlib.sha256(_canonical(content).encode()).hexdigest(),
+        content=content,
+    )
+    lock_framework(framework=cycle.framework)
+    return release
+
+
+def checksum_of(release: Release) -> str:
+    return hashlib.sha256(_canonical(release.content).encode()).hexdigest()

@@ -1,0 +1,43 @@
+"""Score jobs. Thin: the work is in scoring.services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+
+from assessments.models import Cycle
+from scoring import services
+
+TIME_LIMIT = 300
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=TIME_LIMIT,
+    time_limit=TIME_LIMIT + 30,
+)
+def recompute_cycle(run_id: int) -> str:
+    """Compute one recorded run (idempotent: a finished run is left alone)."""
+    return services.run(run_id).status
+
+
+@shared_task
+def recompute_waiting() -> int:
+    """Beat: run what was asked while the broker was down or a worker died."""
+    waiting = services.stale_runs(older_than=timedelta(seconds=TIME_LIMIT + 60))
+    for run_id in waiting:
+        recompute_cycle.delay(run_id)
+    return len(waiting)
+
+
+@shared_task
+def recompute_open_cycles() -> int:
+    """Nightly: every cycle whose reviews or appeals are still open."""
+    count = 0
+    for cycle in Cycle.objects.all():
+        if cycle.phase != Cycle.Phase.CLOSED:
+            services.request_recompute(cycle, "nightly")
+            count += 1
+    return count

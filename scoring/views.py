@@ -1,0 +1,124 @@
+"""Published results for everyone; computed (unpublished) results, runs and
+publishing for ministry admins."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.services import role_of
+from assessments.models import Cycle
+from regions.models import Region
+from scoring import services
+from scoring.models import RegionResult, Release, ScoreRun
+
+
+def _admin_only(request: HttpRequest) -> None:
+    if role_of(request.user) != Role.ADMIN:
+        raise Http404
+
+
+def _release_rows(release: Release) -> list[dict]:
+    names = dict(
+        Region.objects.filter(
+            code__in=[row["region"] for row in release.content["regions"]]
+        ).values_list("code", "name")
+    )
+    rows = [
+        dict(row, name=names.get(row["region"], row["region"]))
+        for row in release.content["regions"]
+    ]
+    return sorted(
+        rows,
+        key=lambda r: (
+            r["ranks"]["rank_national"] is None,
+            r["ranks"]["rank_national"] or 0,
+            r["name"],
+        ),
+    )
+
+
+def results(request: HttpRequest) -> HttpResponse:
+    """The latest published release of each cycle that has one."""
+    releases = [
+        release
+        for cycle in Cycle.objects.filter(releases__isnull=False).distinct()
+        if (release := Release.objects.latest_for(cycle))
+    ]
+    return render(request, "scoring/results.html", {"releases": releases})
+
+
+def release(
+    request: HttpRequest, cycle: int, number: int | None = None
+) -> HttpResponse:
+    cycle = get_object_or_404(Cycle, pk=cycle)
+    releases = Release.objects.filter(cycle=cycle).order_by("-number")
+    found = get_object_or_404(releases, number=number) if number else releases.first()
+    if found is None:
+        raise Http404
+    return render(
+        request,
+        "scoring/release.html",
+        {
+            "cycle": cycle,
+            "release": found,
+            "rows": _release_rows(found),
+            "releases": releases.only("number", "kind", "published_at", "cycle"),
+            "checksum_ok": services.checksum_of(found) == found.checksum,
+        },
+    )
+
+
+@login_required
+def console(request: HttpRequest) -> HttpResponse:
+    _admin_only(request)
+    cycle = Cycle.objects.select_related("framework").current()
+    if cycle is None:
+        return render(request, "scoring/console.html", {"cycle": None})
+    return render(
+        request,
+        "scoring/console.html",
+        {
+            "cycle": cycle,
+            "runs": ScoreRun.objects.filter(cycle=cycle)[:10],
+            "results": RegionResult.objects.filter(cycle=cycle).select_related(
+                "region"
+            ),
+            "releases": Release.objects.filter(cycle=cycle).order_by("-number"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def recompute(request: HttpRequest) -> HttpResponse:
+    _admin_only(request)
+    cycle = get_object_or_404(Cycle, pk=request.POST.get("cycle"))
+    services.request_recompute(cycle, f"admin {request.user.get_username()}")
+    messages.success(request, _("The recomputation is queued."))
+    return redirect("scoring:console")
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest) -> HttpResponse:
+    _admin_only(request)
+    cycle = get_object_or_404(Cycle, pk=request.POST.get("cycle"))
+    try:
+        found = services.publish(
+            cycle=cycle, final=request.POST.get("kind") == "final", by=request.user
+        )
+    except services.ReleaseError as error:
+        messages.error(request, error.message)
+        return redirect("scoring:console")
+    messages.success(
+        request,
+        _("Release %(number)s (%(kind)s) is published.")
+        % {"number": found.number, "kind": found.get_kind_display().lower()},
+    )
+    return redirect("scoring:release", cycle=cycle.pk, number=found.number)
