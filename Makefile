@@ -46,7 +46,9 @@ lint: install
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
 
-# Benchmarks: figures printed side by side (upload memory, processing time).
-# Uses REDIS_URL when set, so the web process only enqueues jobs.
+# Benchmarks: figures printed side by side (upload memory, processing time,
+# full recompute against its floor). Uses REDIS_URL when set, so the web
+# process only enqueues jobs; the recompute needs DATABASE_URL (PostgreSQL).
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/scoring.py
