@@ -144,10 +144,8 @@ weight, unordered bands) raises ValueError.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import combinations_with_replacement
 from typing import Any
 
 import numpy as np
@@ -186,8 +184,8 @@ RANK_GROUPS = {
 }
 # Level cells (draws x regions x indicators) computed at once in rank_intervals.
 _CHUNK_CELLS = 4_000_000
-# Largest (cells x multisets) median table before resampling draws indices.
-_MULTISET_TABLE_LIMIT = 20_000_000
+# Most answers-per-cell tuples (n**n) for which medians are tabulated.
+_TUPLE_LIMIT = 50_000
 
 _ANSWERS = {"region": "object", "indicator": "int64", "reviewer": "int64"}
 _ANSWERS |= {"level": "float64"}
@@ -373,7 +371,9 @@ def _framework(
     if (aspect[practice] == "").any():
         raise ValueError("every practice indicator needs an evaluation aspect")
 
-    present_parts = [p for p, mask in zip(PARTS, (blueprint, practice)) if mask.any()]
+    present_parts = [
+        p for p, mask in zip(PARTS, (blueprint, practice), strict=True) if mask.any()
+    ]
     missing = [p for p in present_parts if p not in part_weights]
     if missing:
         raise ValueError(f"part_weights lacks {missing}")
@@ -493,7 +493,7 @@ def indicator_levels(
     out["level"] = out["level"].where(has_decision, out["median"]).astype("float64")
     out["source"] = out["source"].where(has_decision, "median")
     out["n_reviewers"] = out["n_reviewers"].fillna(0).astype("int64")
-    out = out.loc[out["level"].notna(), list(_LEVELS) + ["source", "n_reviewers"]]
+    out = out.loc[out["level"].notna(), [*_LEVELS, "source", "n_reviewers"]]
     out["source"] = out["source"].astype("str")
     return out.sort_values(["region", "indicator"], kind="mergesort").reset_index(
         drop=True
@@ -687,48 +687,43 @@ def _median_sampler(answers: np.ndarray) -> _Sampler:
     resample with replacement of each cell's n answers (NaN ignored; NaN when
     the resample has no level). answers: (C, n), each row sorted, NaN last.
 
-    A resample is a multiset: how often each of the n answers was drawn. There
-    are C(2n - 1, n) of them (10 for n = 3), each with its multinomial
-    probability, the same for every cell. So the median of every (cell,
-    multiset) is computed once, and a draw picks one multiset per cell from
-    one uniform number: the same distribution as drawing n indices, with a
-    third of the random numbers and no sorting. When that table would be too
-    big (many answers per cell) the indices are drawn directly.
+    A resample is n answer positions drawn uniformly: one of n**n equally
+    likely tuples, which rng.integers(n**n) picks directly. Its median only
+    depends on the multiset (how often each answer was drawn; 10 multisets
+    for n = 3), so the median of every (cell, multiset) is computed once and
+    a draw is one random integer and two look-ups per cell: no sorting. For
+    many answers per cell (n > 6) the positions are drawn and sorted instead.
     """
     n_cells, n = answers.shape
-    n_multisets = math.comb(2 * n - 1, n)
-    if n_cells * n_multisets > _MULTISET_TABLE_LIMIT:
-        rows = np.arange(n_cells)[:, None]
+    rows = np.arange(n_cells)[:, None]
+    if n**n > _TUPLE_LIMIT:
 
         def direct(rng: np.random.Generator, d: int) -> np.ndarray:
-            pick = (rng.random((d, n_cells, n)) * n).astype(np.intp)
+            pick = rng.integers(0, n, size=(d, n_cells, n))
             return _nan_median_rows(answers[rows, pick])
 
         return direct
 
-    drawn = np.array(list(combinations_with_replacement(range(n), n)))
-    times = (drawn[:, :, None] == np.arange(n)).sum(axis=1)  # (P, n)
-    ways = np.array([math.factorial(n)] * len(times), dtype=float)
-    ways /= np.array([math.prod(math.factorial(k) for k in row) for row in times])
-    cumulative = np.cumsum(ways / n**n)
-    cumulative[-1] = 1.0
-    # Positions of the resample's levels in sorted order: the answers are
-    # sorted with NaN last, so the first `valid` slots hold the levels.
-    through = np.cumsum(times, axis=1)  # (P, n) resample size through slot j
+    tuples = np.indices((n,) * n).reshape(n, -1).T  # (n**n, n) positions
+    counts = (tuples[:, :, None] == np.arange(n)).sum(axis=1)
+    times, multiset_of = np.unique(counts, axis=0, return_inverse=True)
+    multiset_of = multiset_of.ravel()  # tuple -> multiset
+    # The resample's levels in sorted order: the answers are sorted with NaN
+    # last, so the first `valid` answers are the levels.
+    through = np.cumsum(times, axis=1)  # (P, n) how many drawn up to answer j
     valid = (~np.isnan(answers)).sum(axis=1)  # (C,)
     size = np.where(valid[:, None] > 0, through[:, np.maximum(valid - 1, 0)].T, 0)
     low = (np.maximum(size - 1, 0) // 2)[:, :, None]  # (C, P, 1)
     high = (size // 2)[:, :, None]
-    slot_low = np.minimum((through[None] <= low).sum(axis=2), n - 1)
-    slot_high = np.minimum((through[None] <= high).sum(axis=2), n - 1)
-    rows = np.arange(n_cells)[:, None]
-    medians = (answers[rows, slot_low] + answers[rows, slot_high]) / 2
+    at_low = np.minimum((through[None] <= low).sum(axis=2), n - 1)
+    at_high = np.minimum((through[None] <= high).sum(axis=2), n - 1)
+    medians = (answers[rows, at_low] + answers[rows, at_high]) / 2
     medians = np.where(size > 0, medians, np.nan)  # (C, P)
     cells = np.arange(n_cells)
 
     def multiset(rng: np.random.Generator, d: int) -> np.ndarray:
-        pick = np.searchsorted(cumulative, rng.random((d, n_cells)), side="right")
-        return medians[cells, np.minimum(pick, len(cumulative) - 1)]
+        drawn = multiset_of[rng.integers(0, n**n, size=(d, n_cells))]
+        return medians[cells, drawn]
 
     return multiset
 
@@ -919,7 +914,9 @@ def agreement(answers: pd.DataFrame) -> tuple[float, pd.DataFrame]:
     per_indicator = np.zeros((len(indicators), n_values, n_values))
     np.add.at(per_indicator, group, pairs)
     pairable = np.bincount(
-        group, weights=(counts.sum(axis=1) >= 2).astype(float), minlength=len(indicators)
+        group,
+        weights=(counts.sum(axis=1) >= 2).astype(float),
+        minlength=len(indicators),
     )
     frame = pd.DataFrame(
         {
@@ -1054,7 +1051,5 @@ def compute_cycle(
         alpha=alpha,
         agreement=per_indicator,
         leniency=leniency(answers, levels),
-        progress=progress(
-            scores, bands=bands, target_band=target_band, target=target
-        ),
+        progress=progress(scores, bands=bands, target_band=target_band, target=target),
     )

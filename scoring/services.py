@@ -217,6 +217,10 @@ def _decimal(value: Any) -> Decimal | None:
     return Decimal(repr(float(value))).quantize(PLACES)
 
 
+def _text(value: Any) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
+
+
 def _integer(value: Any) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
@@ -238,15 +242,13 @@ def result_rows(cycle: Cycle, result: analytics.CycleResult) -> list[RegionResul
                 cycle=cycle,
                 region_id=record["region"],
                 index=_decimal(record["index"]),
-                band=record.get("band") or "",
+                band=_text(record.get("band")),
                 coverage=_decimal(record["coverage"]),
                 complete=bool(record["complete"]),
                 blueprint=_decimal(record.get("blueprint")),
                 practice=_decimal(record.get("practice")),
                 details=_details(series),
-                size_class=""
-                if pd.isna(record.get("size_class"))
-                else str(record["size_class"]),
+                size_class=_text(record.get("size_class")),
                 rank_low=_integer(record.get("rank_low")),
                 rank_high=_integer(record.get("rank_high")),
                 **{field: _integer(record.get(field)) for field in RANK_FIELDS},

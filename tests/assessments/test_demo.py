@@ -87,6 +87,18 @@ def test_seed_demo_assigns_reviewers_and_fills_their_reviews():
     assert flagged > 0
 
 
+def test_seed_demo_ends_with_a_published_provisional_release():
+    from scoring.models import Release
+
+    call_command("seed_demo", "--today", timezone.localdate().isoformat())
+
+    release = Release.objects.get()
+    assert release.kind == Release.Kind.PROVISIONAL
+    complete = [r for r in release.content["regions"] if r["complete"]]
+    assert len(complete) >= 20
+    assert {r["ranks"]["rank_national"] for r in complete} >= {1}
+
+
 def test_seed_demo_twice_on_the_same_day_gives_the_same_data():
     call_command("seed_demo", "--today", "2026-11-28", "--password", "another-pass-1")
     first = Cycle.objects.values("name", "submissions_open", "appeals_close").get()
