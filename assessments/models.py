@@ -349,7 +349,9 @@ class CycleQuerySet(models.QuerySet["Cycle"]):
     def named(self, value: str) -> CycleQuerySet:
         """Cycles matching a year ("2017") or an exact name, for commands."""
         value = value.strip()
-        return self.filter(year=int(value)) if value.isdigit() else self.filter(name=value)
+        return (
+            self.filter(year=int(value)) if value.isdigit() else self.filter(name=value)
+        )
 
 
 class Cycle(models.Model):

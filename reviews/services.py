@@ -26,7 +26,6 @@ from notifications.models import Kind
 from notifications.services import notify
 from regions.models import Region
 from reviews import balancing
-from scoring import services as scoring_services
 from reviews.models import (
     Answer,
     Appeal,
@@ -36,6 +35,7 @@ from reviews.models import (
     ScoreChange,
     describe,
 )
+from scoring import services as scoring_services
 from submissions import services as submission_services
 from submissions.models import DocumentVersion, Submission
 
@@ -727,7 +727,9 @@ def decide_appeal(
         new_value=str(new_level) if upheld else before,
         reason=appeal.rationale,
     )
-    scoring_services.request_recompute(cycle, f"appeal {region.pk} {appeal.indicator.code}")
+    scoring_services.request_recompute(
+        cycle, f"appeal {region.pk} {appeal.indicator.code}"
+    )
     notify(
         _officials(region),
         Kind.APPEAL_DECIDED,

@@ -306,11 +306,13 @@ def _decisions(consensus: pd.DataFrame, appeals: pd.DataFrame) -> pd.DataFrame:
         kind="mergesort",
     ).drop_duplicates(["region", "indicator"], keep="last")
 
-    app = app.loc[:, ["region", "indicator", "level"]].assign(source="appeal")
-    con = con.assign(source="consensus")
-    overruled = con.merge(app[["region", "indicator"]], how="left", indicator=True)
-    con = con.loc[(overruled["_merge"] == "left_only").to_numpy()]
-    decided = pd.concat([app, con], ignore_index=True)
+    decided = pd.concat(
+        [
+            app.loc[:, ["region", "indicator", "level"]].assign(source="appeal"),
+            con.assign(source="consensus"),
+        ],
+        ignore_index=True,
+    ).drop_duplicates(["region", "indicator"], keep="first")  # appeal over consensus
     return decided.sort_values(["region", "indicator"], kind="mergesort").reset_index(
         drop=True
     )
@@ -481,13 +483,16 @@ def indicator_levels(
     consensus, then the median of the reviewers' levels; a cell with none of
     these is left out.
     """
-    ans = _answers(answers)
+    return _final_levels(_answers(answers), _decisions(consensus, appeals))
+
+
+def _final_levels(ans: pd.DataFrame, decided: pd.DataFrame) -> pd.DataFrame:
+    """indicator_levels from checked answers and _decisions()."""
     stats = (
         ans.groupby(["region", "indicator"], sort=True)["level"]
         .agg(median="median", n_reviewers="count")
         .reset_index()
     )
-    decided = _decisions(consensus, appeals)
     out = stats.merge(decided, on=["region", "indicator"], how="outer", sort=True)
     has_decision = out["level"].notna()
     out["level"] = out["level"].where(has_decision, out["median"]).astype("float64")
@@ -533,6 +538,10 @@ def score_regions(
     "sub_dimension:<code>"... (NaN where no indicator of the group has a level).
     """
     fw = _framework(indicators, part_weights, aspect_weights)
+    return _score(levels, fw)
+
+
+def _score(levels: pd.DataFrame, fw: _Framework) -> pd.DataFrame:
     regions, matrix = _level_matrix(levels, fw, "levels")
     blueprint, _, practice, index = _parts_and_index(fw, matrix)
     columns: dict[str, Any] = {
@@ -755,11 +764,35 @@ def rank_intervals(
     taken as observed ranks (method "lower" / "higher"). Only cells whose
     answers differ are resampled: the others cannot change.
     """
+    ans, decided = _answers(answers), _decisions(consensus, appeals)
+    return _intervals(
+        ans,
+        decided,
+        _final_levels(ans, decided),
+        _framework(indicators, part_weights, aspect_weights),
+        complete_regions,
+        draws=draws,
+        seed=seed,
+        level=level,
+    )
+
+
+def _intervals(
+    ans: pd.DataFrame,
+    decided: pd.DataFrame,
+    observed: pd.DataFrame,
+    fw: _Framework,
+    complete_regions: Sequence[Any],
+    *,
+    draws: int,
+    seed: int,
+    level: float,
+) -> pd.DataFrame:
+    """rank_intervals from checked answers, _decisions() and _final_levels()."""
     if int(draws) < 1:
         raise ValueError("draws must be at least 1")
     if not 0 < float(level) < 1:
         raise ValueError("level must be between 0 and 1")
-    fw = _framework(indicators, part_weights, aspect_weights)
     regions = pd.Index(pd.unique(pd.Series(list(complete_regions), dtype=object)))
     regions = regions.sort_values()
     n_regions, n_ind = len(regions), len(fw.ids)
@@ -774,14 +807,12 @@ def rank_intervals(
         return empty
 
     # Observed levels: decisions fixed, medians elsewhere.
-    observed = indicator_levels(answers, consensus, appeals)
     observed = observed.loc[observed["region"].isin(regions)]
     base = np.full((n_regions, n_ind), np.nan)
     base[
         regions.get_indexer(observed["region"]),
         fw.positions(observed["indicator"], "levels"),
     ] = observed["level"].to_numpy()
-    decided = _decisions(consensus, appeals)
     decided = decided.loc[decided["region"].isin(regions)]
     fixed = np.zeros(n_regions * n_ind, dtype=bool)
     fixed[
@@ -791,7 +822,6 @@ def rank_intervals(
 
     # Answers of the cells that can change: not decided, answers not all equal
     # (NaN counted as a value). Each cell's answers sorted by level, NaN last.
-    ans = _answers(answers)
     ans = ans.loc[ans["region"].isin(regions)]
     ans = ans.assign(
         cell=regions.get_indexer(ans["region"]) * n_ind
@@ -895,7 +925,10 @@ def agreement(answers: pd.DataFrame) -> tuple[float, pd.DataFrame]:
     (NaN when not computable), n_units (regions where at least two reviewers
     gave that indicator a level), one row per indicator in `answers`, sorted.
     """
-    ans = _answers(answers)
+    return _agreement(_answers(answers))
+
+
+def _agreement(ans: pd.DataFrame) -> tuple[float, pd.DataFrame]:
     indicators = np.sort(ans["indicator"].unique())
     given = ans.loc[ans["level"].notna()]
     distinct = np.unique(given["level"].to_numpy())
@@ -938,14 +971,20 @@ def leniency(answers: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:
     reviewer level - final level; > 0 is lenient), n (indicators compared),
     sorted by reviewer; reviewers who gave no level are left out.
     """
-    ans = _answers(answers)
     final = _columns(levels, _LEVELS, "levels")
     final["indicator"] = _ids(final["indicator"], "levels.indicator")
     final["level"] = _levels(final["level"], "levels.level")
     _unique(final, ["region", "indicator"], "levels")
+    return _leniency(_answers(answers), final)
+
+
+def _leniency(ans: pd.DataFrame, final: pd.DataFrame) -> pd.DataFrame:
     given = ans.loc[ans["level"].notna()]
     both = given.merge(
-        final.rename(columns={"level": "final"}), on=["region", "indicator"]
+        final.loc[:, ["region", "indicator", "level"]].rename(
+            columns={"level": "final"}
+        ),
+        on=["region", "indicator"],
     )
     both = both.loc[both["final"].notna()]
     both["deviation"] = both["level"] - both["final"]
@@ -1019,10 +1058,10 @@ def compute_cycle(
 ) -> CycleResult:
     """Levels, scores, bands, ranks, rank intervals, agreement, leniency and
     progress of one cycle (see the module docstring for the method)."""
-    levels = indicator_levels(answers, consensus, appeals)
-    scores = score_regions(
-        levels, indicators, part_weights=part_weights, aspect_weights=aspect_weights
-    )
+    ans, decided = _answers(answers), _decisions(consensus, appeals)
+    fw = _framework(indicators, part_weights, aspect_weights)
+    levels = _final_levels(ans, decided)
+    scores = _score(levels, fw)
     meta = _columns(regions, _REGIONS, "regions")
     everyone = pd.Index(meta["region"].unique()).union(scores["region"]).sort_values()
     scores = scores.set_index("region").reindex(everyone).rename_axis("region")
@@ -1030,26 +1069,25 @@ def compute_cycle(
     scores = scores.reset_index()
     scores = assign_bands(scores, bands, min_coverage=min_coverage)
     scores = rank_regions(scores, meta)
-    intervals = rank_intervals(
-        answers,
-        consensus,
-        appeals,
-        indicators,
-        part_weights=part_weights,
-        aspect_weights=aspect_weights,
-        complete_regions=scores.loc[scores["complete"], "region"].tolist(),
+    intervals = _intervals(
+        ans,
+        decided,
+        levels,
+        fw,
+        scores.loc[scores["complete"], "region"].tolist(),
         draws=draws,
         seed=seed,
+        level=0.9,
     )
     scores = scores.merge(intervals, on="region", how="left", validate="one_to_one")
     for column in ("rank_low", "rank_high"):
         scores[column] = scores[column].astype("Int64")
-    alpha, per_indicator = agreement(answers)
+    alpha, per_indicator = _agreement(ans)
     return CycleResult(
         levels=levels,
         scores=scores,
         alpha=alpha,
         agreement=per_indicator,
-        leniency=leniency(answers, levels),
+        leniency=_leniency(ans, levels),
         progress=progress(scores, bands=bands, target_band=target_band, target=target),
     )
