@@ -183,7 +183,7 @@ RANK_GROUPS = {
     "rank_size": "size_class",
 }
 # Level cells (draws x regions x indicators) computed at once in rank_intervals.
-_CHUNK_CELLS = 4_000_000
+_CHUNK_CELLS = 1_000_000
 # Most answers-per-cell tuples (n**n) for which medians are tabulated.
 _TUPLE_LIMIT = 50_000
 
@@ -457,7 +457,14 @@ def _combine(scores: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 def _parts_and_index(fw: _Framework, levels: np.ndarray):
     """levels (N, I) -> blueprint (N,), aspects (N, A), practice (N,), index (N,)."""
-    core = _weighted_means(levels, fw.core)
+    has = ~np.isnan(levels)
+    return _index_from_sums(fw, np.where(has, levels, 0.0) @ fw.core, has @ fw.core)
+
+
+def _index_from_sums(fw: _Framework, num: np.ndarray, den: np.ndarray):
+    """The same from the sums over the blueprint and each aspect's indicators
+    with a level, (N, 1 + A) each: num of weight * level, den of weight."""
+    core = _ratio(num, den)
     blueprint, aspects = core[:, 0], core[:, 1:]
     practice = _combine(aspects, fw.aspect_weight)
     index = _combine(np.stack([blueprint, practice], axis=1), fw.part_weight)
@@ -691,10 +698,11 @@ def _nan_median_rows(values: np.ndarray) -> np.ndarray:
 _Sampler = Callable[[np.random.Generator, int], np.ndarray]
 
 
-def _median_sampler(answers: np.ndarray) -> _Sampler:
-    """A function (rng, d) -> (d, C): in each of d draws, the median of a
-    resample with replacement of each cell's n answers (NaN ignored; NaN when
-    the resample has no level). answers: (C, n), each row sorted, NaN last.
+def _median_sampler(answers: np.ndarray, weight: np.ndarray) -> _Sampler:
+    """A function (rng, d) -> (d, C, 2): in each of d draws, for each cell the
+    median m of a resample with replacement of its n answers (NaN ignored),
+    given as (weight * m, weight), or (0, 0) when the resample has no level.
+    answers: (C, n), each row sorted, NaN last; weight: (C,).
 
     A resample is n answer positions drawn uniformly: one of n**n equally
     likely tuples, which rng.integers(n**n) picks directly. Its median only
@@ -705,11 +713,16 @@ def _median_sampler(answers: np.ndarray) -> _Sampler:
     """
     n_cells, n = answers.shape
     rows = np.arange(n_cells)[:, None]
+
+    def weighted(medians: np.ndarray) -> np.ndarray:
+        has = ~np.isnan(medians)
+        return np.stack([np.where(has, medians, 0.0) * weight, has * weight], axis=-1)
+
     if n**n > _TUPLE_LIMIT:
 
         def direct(rng: np.random.Generator, d: int) -> np.ndarray:
             pick = rng.integers(0, n, size=(d, n_cells, n))
-            return _nan_median_rows(answers[rows, pick])
+            return weighted(_nan_median_rows(answers[rows, pick]))
 
         return direct
 
@@ -727,12 +740,15 @@ def _median_sampler(answers: np.ndarray) -> _Sampler:
     at_low = np.minimum((through[None] <= low).sum(axis=2), n - 1)
     at_high = np.minimum((through[None] <= high).sum(axis=2), n - 1)
     medians = (answers[rows, at_low] + answers[rows, at_high]) / 2
-    medians = np.where(size > 0, medians, np.nan)  # (C, P)
+    # Row multiset * C + cell of the table holds that cell's pair.
+    table = weighted(np.where(size > 0, medians, np.nan).T).reshape(-1, 2)
+    row_of = multiset_of * n_cells
     cells = np.arange(n_cells)
 
     def multiset(rng: np.random.Generator, d: int) -> np.ndarray:
-        drawn = multiset_of[rng.integers(0, n**n, size=(d, n_cells))]
-        return medians[cells, drawn]
+        rows = np.take(row_of, rng.integers(0, n**n, size=(d, n_cells)))
+        rows += cells
+        return np.take(table, rows, axis=0)
 
     return multiset
 
@@ -835,23 +851,44 @@ def _intervals(
     cell, value = cell[keep], value[keep]
     cells, start, count = np.unique(cell, return_index=True, return_counts=True)
 
-    # One sampler per number of answers n: it holds the cells' answers (C, n).
+    # The index only needs, per region and index column (blueprint, each
+    # aspect), the sums of weight * level and of weight over the indicators
+    # with a level: the fixed cells' sums once, the changing cells' per draw.
+    column = fw.core.argmax(axis=1)  # each indicator's one column
+    n_columns = fw.core.shape[1]
+    fixed_levels = base.ravel().copy()
+    fixed_levels[cells] = np.nan
+    fixed_levels = fixed_levels.reshape(n_regions, n_ind)
+    has = ~np.isnan(fixed_levels)
+    fixed_num = (np.where(has, fixed_levels, 0.0) @ fw.core).ravel()
+    fixed_den = (has @ fw.core).ravel()
+    # The changing cells ordered by the (region, column) sum they go into, so
+    # that reduceat adds them up; one sampler per number of answers n.
+    target = (cells // n_ind) * n_columns + column[cells % n_ind]
+    order = np.lexsort((cells, target))
     samplers = []
     for n in np.unique(count):
-        chosen = np.flatnonzero(count == n)
+        chosen = order[count[order] == n]
         answers_n = value[start[chosen][:, None] + np.arange(n)]
-        samplers.append((cells[chosen], _median_sampler(answers_n)))
+        weight_n = fw.weight[cells[chosen] % n_ind]
+        into = target[chosen]
+        first_of = np.flatnonzero(np.r_[True, into[1:] != into[:-1]])
+        sampler = _median_sampler(answers_n, weight_n)
+        samplers.append((sampler, first_of, into[first_of]))
 
     rng = np.random.default_rng(seed)
-    flat_base = base.ravel()
     ranks = np.empty((int(draws), n_regions), dtype=np.int32)
-    chunk = max(1, _CHUNK_CELLS // (n_regions * n_ind + len(cell)))
+    chunk = max(1, _CHUNK_CELLS // max(len(cells), n_regions * n_columns))
     for first in range(0, int(draws), chunk):
         d = min(chunk, int(draws) - first)
-        draw_levels = np.broadcast_to(flat_base, (d, flat_base.size)).copy()
-        for where, sample in samplers:
-            draw_levels[:, where] = sample(rng, d)
-        index = _parts_and_index(fw, draw_levels.reshape(d * n_regions, n_ind))[3]
+        num = np.broadcast_to(fixed_num, (d, fixed_num.size)).copy()
+        den = np.broadcast_to(fixed_den, (d, fixed_den.size)).copy()
+        for sample, first_of, sums_at in samplers:
+            sums = np.add.reduceat(sample(rng, d), first_of, axis=1)  # (d, S, 2)
+            num[:, sums_at] += 0.9 * sums[..., 0]
+            den[:, sums_at] += sums[..., 1]
+        shape = (d * n_regions, n_columns)
+        index = _index_from_sums(fw, num.reshape(shape), den.reshape(shape))[3]
         ranks[first : first + d] = _rank_rows(index.reshape(d, n_regions))
 
     tail = (1 - float(level)) / 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -80,12 +81,24 @@ def console(request: HttpRequest) -> HttpResponse:
     cycle = Cycle.objects.select_related("framework").current()
     if cycle is None:
         return render(request, "scoring/console.html", {"cycle": None})
+    runs = list(ScoreRun.objects.filter(cycle=cycle)[:10])
+    latest = next((run for run in runs if run.status == ScoreRun.Status.DONE), None)
+    leniency = latest.stats.get("leniency", []) if latest else []
+    names = dict(
+        User.objects.filter(pk__in=[row["reviewer"] for row in leniency]).values_list(
+            "pk", "username"
+        )
+    )
     return render(
         request,
         "scoring/console.html",
         {
             "cycle": cycle,
-            "runs": ScoreRun.objects.filter(cycle=cycle)[:10],
+            "runs": runs,
+            "latest": latest,
+            "leniency": [
+                dict(row, name=names.get(row["reviewer"], "?")) for row in leniency
+            ],
             "results": RegionResult.objects.filter(cycle=cycle).select_related(
                 "region"
             ),

@@ -735,6 +735,50 @@ def test_agreeing_reviewers_give_a_point_interval(case):
     assert (complete["rank_high"] == complete["rank_national"]).all()
 
 
+@CYCLE_PROPERTY
+@given(cycles())
+def test_each_draw_scores_its_resampled_levels(case):
+    # A "resample" that always takes each cell's highest answer: every draw
+    # must then rank the regions as score_regions does with those levels.
+    answers, consensus, appeals, indicators, _ = case
+
+    def highest(cell_answers, weight):
+        with np.errstate(invalid="ignore"):
+            top = np.where(
+                np.isnan(cell_answers).all(axis=1),
+                NA,
+                np.nan_to_num(cell_answers, nan=-np.inf).max(axis=1),
+            )
+        has = ~np.isnan(top)
+        pair = np.stack([np.where(has, top, 0.0) * weight, has * weight], axis=-1)
+        return lambda rng, d: np.broadcast_to(pair, (d, *pair.shape))
+
+    levels = indicator_levels(answers, consensus, appeals)
+    top = answers.groupby(["region", "indicator"], as_index=False)["level"].max()
+    top = top.dropna().merge(levels, how="outer", on=["region", "indicator"])
+    top["level"] = top["level_y"].where(
+        top["source"].isin(["appeal", "consensus"]), top["level_x"]
+    )
+    scored = score_regions(top[["region", "indicator", "level"]], indicators, **WEIGHTS)
+    complete = assign_bands(scored, BANDS, min_coverage=0.5)
+    complete = complete.loc[complete["complete"]]
+    key = complete["index"].round(analytics.INDEX_DECIMALS).to_numpy()
+    expected = 1 + (key[None, :] > key[:, None]).sum(axis=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(analytics, "_median_sampler", highest)
+        out = rank_intervals(
+            answers,
+            consensus,
+            appeals,
+            indicators,
+            **WEIGHTS,
+            complete_regions=complete["region"].tolist(),
+            draws=3,
+        )
+    assert out["rank_low"].tolist() == expected.tolist()
+    assert out["rank_high"].tolist() == expected.tolist()
+
+
 def _exact_median_distribution(answers: list[float]) -> dict[float, float]:
     """Every resample (tuple of positions) with its median, by brute force."""
     n = len(answers)
@@ -757,9 +801,13 @@ def test_resampled_medians_have_the_bootstrap_distribution(
     if not tabulated:  # the path for many answers per cell: draw positions
         monkeypatch.setattr(analytics, "_TUPLE_LIMIT", 0)
     ordered = np.array([sorted(answers, key=lambda v: (np.isnan(v), v))] * 2)
-    sample = analytics._median_sampler(ordered)
-    medians = sample(np.random.default_rng(7), 40_000)
-    assert medians.shape == (40_000, 2)
+    sample = analytics._median_sampler(ordered, np.array([1.0, 2.5]))
+    pairs = sample(np.random.default_rng(7), 40_000)
+    assert pairs.shape == (40_000, 2, 2)  # draws, cells, (weight * median, weight)
+    assert set(np.unique(pairs[:, 0, 1])) <= {0.0, 1.0}
+    assert set(np.unique(pairs[:, 1, 1])) <= {0.0, 2.5}
+    with np.errstate(invalid="ignore"):
+        medians = np.where(pairs[..., 1] > 0, pairs[..., 0] / pairs[..., 1], NA)
     values, counts = np.unique(np.nan_to_num(medians, nan=-1.0), return_counts=True)
     observed = dict(zip(values.tolist(), (counts / medians.size).tolist(), strict=True))
     expected = _exact_median_distribution(answers)
