@@ -225,18 +225,20 @@ def _integer(value: Any) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def _details(row: pd.Series) -> dict[str, float]:
-    return {
-        name: round(float(value), 6)
-        for name, value in row.items()
-        if ":" in str(name) and not pd.isna(value)
-    }
+def _details(scores: pd.DataFrame) -> list[dict[str, float]]:
+    """Per region: the "dimension:GOV", "aspect:output", ... scores present."""
+    columns = [name for name in scores.columns if ":" in str(name)]
+    rounded = scores[columns].round(6).to_dict("records")
+    return [
+        {name: value for name, value in row.items() if value == value}  # not NaN
+        for row in rounded
+    ]
 
 
 def result_rows(cycle: Cycle, result: analytics.CycleResult) -> list[RegionResult]:
     rows = []
-    for record in result.scores.to_dict("records"):
-        series = pd.Series(record)
+    details = _details(result.scores)
+    for record, detail in zip(result.scores.to_dict("records"), details, strict=True):
         rows.append(
             RegionResult(
                 cycle=cycle,
@@ -247,7 +249,7 @@ def result_rows(cycle: Cycle, result: analytics.CycleResult) -> list[RegionResul
                 complete=bool(record["complete"]),
                 blueprint=_decimal(record.get("blueprint")),
                 practice=_decimal(record.get("practice")),
-                details=_details(series),
+                details=detail,
                 size_class=_text(record.get("size_class")),
                 rank_low=_integer(record.get("rank_low")),
                 rank_high=_integer(record.get("rank_high")),
