@@ -29,6 +29,8 @@ Aggregates (score_regions)
 Readiness index
     The part scores combined with the part weights, renormalised over the parts
     that have a score. Levels are 1-5, so the index is on the 1-5 scale.
+    Weights have no unit (only their ratios count). A part or aspect weight
+    may be 0: its score is still reported but does not enter the index.
 
 Coverage
     The weight share of the indicators that have a level, each indicator
@@ -66,7 +68,9 @@ Ranks (rank_regions)
 Comparing indices
     Bands and ranks compare indices rounded to 6 decimals (INDEX_DECIMALS), so
     float noise neither splits a tie nor drops an index that is exactly on a
-    band bound into the band below. The stored index is not rounded.
+    band bound into the band below (3.4999996 counts as 3.5). The stored index
+    is not rounded. Coverage is compared with the minimum with a 1e-9
+    tolerance for the same reason.
 
 Rank uncertainty (rank_intervals)
     A 90% interval of each complete region's national rank, from resampling
@@ -75,10 +79,22 @@ Rank uncertainty (rank_intervals)
     replacement, as many as there were; the indicator level is recomputed as
     their median (consensus and appeal levels stay fixed: they are decisions,
     not samples), then the index and the national ranks among the same set of
-    complete regions. rank_low is the lower (1 - level) / 2 quantile and
-    rank_high the upper one of the draws' ranks, both observed integer ranks
-    (the interval is widened to whole ranks, never narrowed). The draws are
-    seeded, so the same input gives the same interval.
+    complete regions (a region left without an index in a draw ranks last).
+    rank_low is the (1 - level) / 2 quantile and rank_high the (1 + level) / 2
+    quantile of the draws' ranks, both observed integer ranks (quantile
+    methods "lower" and "higher": widened to whole ranks, never narrowed). It
+    is a percentile interval: it usually holds the national rank, but need not
+    (e.g. when a median sits at the edge of its reviewers' answers). The draws
+    are seeded (numpy.random.default_rng(seed)), and row order of the input
+    does not change them, so the same input gives the same interval.
+
+    How it is fast: only cells whose answers differ and that have no decision
+    can change; a resample's median depends only on how often each answer was
+    drawn, so every possible median of every such cell is tabulated once (10
+    multisets for 3 answers) and a draw is one random integer per cell; the
+    index needs only, per region, the weighted sums over the blueprint and
+    each aspect, so the fixed cells are summed once and the changing ones per
+    draw. All of it is vectorised over regions and draws, in chunks of draws.
 
 Reviewer agreement (agreement, krippendorff_alpha_ordinal)
     Krippendorff's alpha with the ordinal metric, computed from the coincidence
@@ -86,7 +102,9 @@ Reviewer agreement (agreement, krippendorff_alpha_ordinal)
     A unit is one (region, indicator); its values are the reviewers' levels;
     "no evidence" answers are missing values, not a value. Units with fewer
     than two levels are not pairable and drop out. Alpha is computed for the
-    whole cycle and for each indicator.
+    whole cycle and for each indicator; it is NaN when not computable (fewer
+    than two pairable values, or a single value used throughout: no expected
+    disagreement).
 
 Reviewer leniency (leniency)
     For each reviewer, the mean of (their level - the indicator's final level)
@@ -222,34 +240,37 @@ def _columns(frame: pd.DataFrame | None, spec: Mapping[str, str], name: str):
     missing = [c for c in spec if c not in frame.columns]
     if missing:
         raise ValueError(f"{name} lacks column(s): {', '.join(missing)}")
-    return frame.loc[:, list(spec)].reset_index(drop=True)
+    return frame[list(spec)].reset_index(drop=True)
 
 
-def _ids(series: pd.Series, name: str) -> pd.Series:
-    values = pd.to_numeric(series, errors="coerce")
-    if values.isna().any():
-        raise ValueError(f"{name} must be integer ids")
-    as_int = values.astype("int64")
-    if not (as_int == values).all():
-        raise ValueError(f"{name} must be integer ids")
-    return as_int
-
-
-def _levels(series: pd.Series, name: str, *, allow_missing: bool = True):
+def _numbers(series: pd.Series, name: str) -> np.ndarray:
     try:
-        values = pd.to_numeric(series).astype("float64")
+        values = pd.to_numeric(series)
     except (TypeError, ValueError) as error:
         raise ValueError(f"{name} must be numbers") from error
-    given = values.dropna()
+    return values.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _ids(series: pd.Series, name: str) -> np.ndarray:
+    values = _numbers(series, name)
+    if np.isnan(values).any() or (values != np.round(values)).any():
+        raise ValueError(f"{name} must be integer ids")
+    return values.astype(np.int64)
+
+
+def _levels(series: pd.Series, name: str, *, allow_missing: bool = True) -> np.ndarray:
+    values = _numbers(series, name)
+    missing = np.isnan(values)
+    given = values[~missing]
     if ((given < LEVEL_MIN) | (given > LEVEL_MAX)).any():
         raise ValueError(f"{name} must be between 1 and 5")
-    if not allow_missing and values.isna().any():
+    if not allow_missing and missing.any():
         raise ValueError(f"{name} must not be missing")
     return values
 
 
 def _no_missing_keys(frame: pd.DataFrame, keys: list[str], name: str) -> None:
-    if frame[keys].isna().any().any():
+    if any(frame[key].isna().to_numpy().any() for key in keys):
         raise ValueError(f"{name}: {', '.join(keys)} must not be missing")
 
 
@@ -356,8 +377,7 @@ def _framework(
     ind["indicator"] = _ids(ind["indicator"], "indicators.indicator")
     _unique(ind, ["indicator"], "indicators")
     ind = ind.sort_values("indicator", kind="mergesort").reset_index(drop=True)
-    weight = pd.to_numeric(ind["weight"], errors="coerce").astype("float64")
-    weight = weight.to_numpy()
+    weight = _numbers(ind["weight"], "indicators.weight")
     if not np.all(np.isfinite(weight) & (weight > 0)):
         raise ValueError("indicator weights must be finite and > 0")
 
@@ -428,7 +448,7 @@ def _framework(
         groups.append((kind, order, matrix.astype(float) * weight[:, None]))
 
     return _Framework(
-        ids=ind["indicator"].to_numpy(np.int64),
+        ids=ind["indicator"].to_numpy(dtype=np.int64),
         weight=weight,
         core=core,
         aspects=aspects,
@@ -746,9 +766,9 @@ def _median_sampler(answers: np.ndarray, weight: np.ndarray) -> _Sampler:
     cells = np.arange(n_cells)
 
     def multiset(rng: np.random.Generator, d: int) -> np.ndarray:
-        rows = np.take(row_of, rng.integers(0, n**n, size=(d, n_cells)))
-        rows += cells
-        return np.take(table, rows, axis=0)
+        at = np.take(row_of, rng.integers(0, n**n, size=(d, n_cells)))
+        at += cells
+        return np.take(table, at, axis=0)
 
     return multiset
 
@@ -885,7 +905,7 @@ def _intervals(
         den = np.broadcast_to(fixed_den, (d, fixed_den.size)).copy()
         for sample, first_of, sums_at in samplers:
             sums = np.add.reduceat(sample(rng, d), first_of, axis=1)  # (d, S, 2)
-            num[:, sums_at] += 0.9 * sums[..., 0]
+            num[:, sums_at] += sums[..., 0]
             den[:, sums_at] += sums[..., 1]
         shape = (d * n_regions, n_columns)
         index = _index_from_sums(fw, num.reshape(shape), den.reshape(shape))[3]
