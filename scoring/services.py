@@ -22,10 +22,11 @@ from typing import Any
 import pandas as pd
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models import Cycle, Indicator
-from regions.models import Program, ProgramMembership
+from regions.models import Program, ProgramMembership, Region
 from reviews.models import Answer, Appeal, Consensus, Review
 from scoring import analytics
 from scoring.models import RegionResult, Release, ScoreRun
@@ -156,14 +157,18 @@ def read(cycle: Cycle) -> CycleData:
         ],
     )
     indicators["weight"] = indicators["weight"].astype("float64")
+    # The cycle's regions, and any region reviewed in it (even if since removed).
+    taking_part = Region.objects.filter(
+        Q(cycles=cycle) | Q(reviews__cycle=cycle)
+    ).distinct()
     regions = pd.DataFrame.from_records(
-        list(cycle.regions.values_list("code", "kind", "province_id", "population")),
+        list(taking_part.values_list("code", "kind", "province_id", "population")),
         columns=["region", "kind", "province", "population"],
     )
     cohorts = pd.DataFrame.from_records(
         list(
             ProgramMembership.objects.active()
-            .filter(region__in=cycle.regions.all())
+            .filter(region__in=taking_part.values("code"))
             .values_list("region_id", "year")
         ),
         columns=["region", "cohort_year"],

@@ -185,3 +185,12 @@ def test_the_commands_recompute_and_publish(small_cycle, capsys):
     call_command("publish_release", "--cycle", "2017")
     assert "#1 provisional" in capsys.readouterr().out
     assert Release.objects.count() == 1
+
+
+def test_a_region_reviewed_then_removed_from_the_cycle_is_still_scored(small_cycle):
+    small_cycle.regions.remove("36.74")
+
+    run = services.recompute_now(small_cycle)
+
+    assert run.status == ScoreRun.Status.DONE
+    assert RegionResult.objects.filter(cycle=small_cycle, region_id="36.74").exists()
