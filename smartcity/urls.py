@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("reviews/", include("reviews.urls")),
     path("results/", include("scoring.urls")),
+    path("api/", include("api.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,223 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from assessments.models import (
+    Band,
+    Cycle,
+    Dimension,
+    FrameworkVersion,
+    Indicator,
+    ReadinessElement,
+    RubricLevel,
+    SubDimension,
+)
+from regions.models import Province, Region
+from scoring.models import Release
+
+
+class ProvinceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Province
+        fields = ["code", "name"]
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    province = ProvinceSerializer()
+    cohort_years = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Region
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "province",
+            "capital",
+            "latitude",
+            "longitude",
+            "area_km2",
+            "population",
+            "cohort_years",
+        ]
+
+    def get_cohort_years(self, region: Region) -> list[int]:
+        """Program years of the region's memberships that were not cancelled."""
+        return sorted(
+            {m.year for m in region.memberships.all() if m.status != "cancelled"}
+        )
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    framework = serializers.CharField(source="framework.code")
+    phase = serializers.CharField()
+    regions = serializers.IntegerField(source="region_count")
+
+    class Meta:
+        model = Cycle
+        fields = [
+            "id",
+            "year",
+            "name",
+            "framework",
+            "phase",
+            "submissions_open",
+            "submissions_close",
+            "reviews_close",
+            "appeals_close",
+            "regions",
+            "is_demo",
+        ]
+
+
+class NamedSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, obj) -> dict[str, str]:
+        return {"id": obj.name_id, "en": obj.name_en}
+
+
+class RubricSerializer(serializers.ModelSerializer):
+    descriptor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RubricLevel
+        fields = ["level", "descriptor"]
+
+    def get_descriptor(self, obj: RubricLevel) -> dict[str, str]:
+        return {"id": obj.descriptor_id, "en": obj.descriptor_en}
+
+
+class IndicatorSerializer(NamedSerializer):
+    sub_dimension = serializers.CharField(source="sub_dimension.code")
+    readiness = serializers.CharField(source="readiness.code")
+    guidance = serializers.SerializerMethodField()
+    rubric = RubricSerializer(many=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "name",
+            "part",
+            "aspect",
+            "sub_dimension",
+            "readiness",
+            "weight",
+            "guidance",
+            "rubric",
+        ]
+
+    def get_guidance(self, obj: Indicator) -> dict[str, str]:
+        return {"id": obj.guidance_id, "en": obj.guidance_en}
+
+
+class SubDimensionSerializer(NamedSerializer):
+    class Meta:
+        model = SubDimension
+        fields = ["code", "name"]
+
+
+class DimensionSerializer(NamedSerializer):
+    sub_dimensions = SubDimensionSerializer(many=True)
+
+    class Meta:
+        model = Dimension
+        fields = ["code", "name", "sub_dimensions"]
+
+
+class ElementSerializer(NamedSerializer):
+    sub_elements = SubDimensionSerializer(many=True)
+
+    class Meta:
+        model = ReadinessElement
+        fields = ["code", "name", "sub_elements"]
+
+
+class BandSerializer(NamedSerializer):
+    class Meta:
+        model = Band
+        fields = ["code", "name", "order", "upper_bound"]
+
+
+class FrameworkSerializer(NamedSerializer):
+    locked = serializers.BooleanField(source="is_locked")
+
+    class Meta:
+        model = FrameworkVersion
+        fields = ["id", "code", "name", "locked", "loaded_at"]
+
+
+class FrameworkDetailSerializer(FrameworkSerializer):
+    part_weights = serializers.DictField(child=serializers.DecimalField(7, 3))
+    aspect_weights = serializers.DictField(child=serializers.DecimalField(7, 3))
+    bands = BandSerializer(many=True)
+    dimensions = DimensionSerializer(many=True)
+    readiness_elements = ElementSerializer(many=True)
+    indicators = IndicatorSerializer(many=True)
+
+    class Meta(FrameworkSerializer.Meta):
+        fields = [
+            *FrameworkSerializer.Meta.fields,
+            "part_weights",
+            "aspect_weights",
+            "target_band",
+            "min_coverage",
+            "bands",
+            "dimensions",
+            "readiness_elements",
+            "indicators",
+        ]
+
+
+class ReleaseSerializer(serializers.ModelSerializer):
+    cycle = serializers.IntegerField(source="cycle_id")
+    cycle_year = serializers.IntegerField(source="cycle.year")
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Release
+        fields = [
+            "id",
+            "cycle",
+            "cycle_year",
+            "number",
+            "kind",
+            "published_at",
+            "framework_code",
+            "checksum",
+            "progress",
+        ]
+
+    def get_progress(self, release: Release) -> dict[str, int]:
+        """Regions at or above the target band, and the program's target."""
+        progress = getattr(release, "progress", None)
+        return progress if progress is not None else release.content.get("progress", {})
+
+
+class ScoreSerializer(serializers.Serializer):
+    """One region's published result (documentation of the rows)."""
+
+    region = serializers.CharField()
+    name = serializers.CharField()
+    index = serializers.DecimalField(9, 6, allow_null=True)
+    band = serializers.CharField(allow_blank=True)
+    coverage = serializers.DecimalField(9, 6, allow_null=True)
+    complete = serializers.BooleanField()
+    blueprint = serializers.DecimalField(9, 6, allow_null=True)
+    practice = serializers.DecimalField(9, 6, allow_null=True)
+    aggregates = serializers.DictField(child=serializers.FloatField())
+    size_class = serializers.CharField(allow_blank=True)
+    rank_national = serializers.IntegerField(allow_null=True)
+    rank_kind = serializers.IntegerField(allow_null=True)
+    rank_province = serializers.IntegerField(allow_null=True)
+    rank_cohort = serializers.IntegerField(allow_null=True)
+    rank_size = serializers.IntegerField(allow_null=True)
+    rank_low = serializers.IntegerField(allow_null=True)
+    rank_high = serializers.IntegerField(allow_null=True)
+
+
+class ScoreDetailSerializer(ScoreSerializer):
+    levels = serializers.DictField(
+        child=serializers.DictField(), help_text="Indicator code -> level and source."
+    )

@@ -1,0 +1,18 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from api import views
+
+router = DefaultRouter()
+router.register("regions", views.RegionViewSet, basename="region")
+router.register("cycles", views.CycleViewSet, basename="cycle")
+router.register("frameworks", views.FrameworkViewSet, basename="framework")
+router.register("releases", views.ReleaseViewSet, basename="release")
+router.register("scores", views.ScoresViewSet, basename="score")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

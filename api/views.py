@@ -1,0 +1,284 @@
+"""REST API v1, public reads. Only published releases appear here; a release
+never changes, so its responses carry a strong ETag and long cache headers."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import django_filters
+from django.db.models import Count, Prefetch, Q
+from django.db.models.fields.json import KeyTransform
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import filters, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api import serializers
+from api.pagination import Pages
+from api.renderers import CSVRenderer
+from assessments.models import (
+    Cycle,
+    Dimension,
+    FrameworkVersion,
+    Indicator,
+    ReadinessElement,
+    RubricLevel,
+)
+from regions.models import ProgramMembership, Region
+from scoring.models import Release
+
+RELEASE_CACHE = "public, max-age=31536000, immutable"
+LATEST_CACHE = "public, max-age=60"
+
+
+class RegionFilter(django_filters.FilterSet):
+    province = django_filters.CharFilter(field_name="province_id")
+    kind = django_filters.ChoiceFilter(choices=Region.Kind.choices)
+    cohort = django_filters.NumberFilter(method="in_cohort", label="cohort year")
+
+    class Meta:
+        model = Region
+        fields = ["province", "kind", "cohort"]
+
+    def in_cohort(self, queryset, name: str, value: int):
+        return queryset.in_cohort(int(value))
+
+
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The 514 kabupaten/kota, with province, location and cohort years."""
+
+    serializer_class = serializers.RegionSerializer
+    lookup_field = "code"
+    lookup_value_regex = r"\d{2}\.\d{2}"
+    filterset_class = RegionFilter
+    filter_backends = [
+        django_filters.rest_framework.DjangoFilterBackend,
+        filters.SearchFilter,
+        filters.OrderingFilter,
+    ]
+    search_fields = ["name", "capital"]
+    ordering_fields = ["code", "name", "population"]
+    ordering = ["code"]
+
+    def get_queryset(self):
+        return Region.objects.select_related("province").prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=ProgramMembership.objects.only("region_id", "year", "status"),
+            )
+        )
+
+
+class CycleViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.CycleSerializer
+    queryset = (
+        Cycle.objects.select_related("framework")
+        .annotate(region_count=Count("regions"))
+        .order_by("-year", "-submissions_open")
+    )
+
+
+class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
+    """Framework versions; one in full: weights, bands, dimensions, readiness
+    elements and indicators with their five-level rubric."""
+
+    queryset = FrameworkVersion.objects.order_by("code")
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.FrameworkDetailSerializer
+        return serializers.FrameworkSerializer
+
+    def get_queryset(self):
+        if self.action != "retrieve":
+            return super().get_queryset()
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                "bands",
+                Prefetch(
+                    "dimensions",
+                    queryset=Dimension.objects.prefetch_related("sub_dimensions"),
+                ),
+                Prefetch(
+                    "readiness_elements",
+                    queryset=ReadinessElement.objects.prefetch_related("sub_elements"),
+                ),
+                Prefetch(
+                    "indicators",
+                    queryset=Indicator.objects.select_related(
+                        "sub_dimension", "readiness"
+                    ).prefetch_related(
+                        Prefetch(
+                            "rubric", queryset=RubricLevel.objects.order_by("level")
+                        )
+                    ),
+                ),
+            )
+        )
+
+
+# Scores from releases -------------------------------------------------------
+
+
+def score_rows(release: Release, *, with_levels: bool = False) -> list[dict[str, Any]]:
+    """The release's regions as API rows, best rank first."""
+    names = dict(
+        Region.objects.filter(
+            code__in=[r["region"] for r in release.content["regions"]]
+        ).values_list("code", "name")
+    )
+    rows = []
+    for region in release.content["regions"]:
+        row = {
+            "region": region["region"],
+            "name": names.get(region["region"], ""),
+            "index": region["index"],
+            "band": region["band"],
+            "coverage": region["coverage"],
+            "complete": region["complete"],
+            "blueprint": region["blueprint"],
+            "practice": region["practice"],
+            "aggregates": region["details"],
+            "size_class": region["size_class"],
+            **region["ranks"],
+            "rank_low": region["rank_interval"][0],
+            "rank_high": region["rank_interval"][1],
+        }
+        if with_levels:
+            row["levels"] = region["levels"]
+        rows.append(row)
+    return sorted(
+        rows,
+        key=lambda r: (
+            r["rank_national"] is None,
+            r["rank_national"] or 0,
+            r["region"],
+        ),
+    )
+
+
+def flat(row: dict[str, Any]) -> dict[str, Any]:
+    """A CSV row: the aggregates as their own columns."""
+    out = {k: v for k, v in row.items() if k not in ("aggregates", "levels")}
+    out.update(row.get("aggregates", {}))
+    return out
+
+
+def etag_for(release: Release, request: Request) -> str:
+    """Strong: the release's checksum and the exact representation asked for."""
+    key = f"{release.checksum}|{request.get_full_path()}|{request.accepted_renderer.format}"
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
+def cached(request: Request, release: Release, build, *, cache: str) -> Response:
+    """304 when the client has this representation; else build it."""
+    tag = etag_for(release, request)
+    if tag in request.headers.get("If-None-Match", ""):
+        response = Response(status=304)
+    else:
+        response = build()
+    response["ETag"] = tag
+    response["Cache-Control"] = cache
+    return response
+
+
+def scores_response(
+    view, request: Request, release: Release, *, cache: str
+) -> Response:
+    def build() -> Response:
+        rows = score_rows(release)
+        band = request.query_params.get("band")
+        if band:
+            rows = [r for r in rows if r["band"] == band]
+        if request.accepted_renderer.format == "csv":
+            return Response([flat(r) for r in rows])
+        return view.get_paginated_response(view.paginate_queryset(rows))
+
+    return cached(request, release, build, cache=cache)
+
+
+BAND = OpenApiParameter("band", OpenApiTypes.STR, description="Only this band code.")
+
+
+class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published releases, latest first; their scores per region."""
+
+    serializer_class = serializers.ReleaseSerializer
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    pagination_class = Pages
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+    filterset_fields = ["cycle", "kind"]
+
+    def get_queryset(self):
+        # The content can be large: the list takes only its progress.
+        return (
+            Release.objects.select_related("cycle")
+            .defer("content")
+            .annotate(progress=KeyTransform("progress", "content"))
+            .order_by("-published_at", "-pk")
+        )
+
+    @extend_schema(responses=serializers.ScoreSerializer(many=True), parameters=[BAND])
+    @action(detail=True, methods=["get"], url_path="scores")
+    def scores(self, request: Request, pk: str | None = None) -> Response:
+        release = get_object_or_404(Release.objects.select_related("cycle"), pk=pk)
+        return scores_response(self, request, release, cache=RELEASE_CACHE)
+
+    @extend_schema(responses=serializers.ScoreDetailSerializer)
+    @action(detail=True, methods=["get"], url_path=r"scores/(?P<code>\d{2}\.\d{2})")
+    def region_score(
+        self, request: Request, pk: str | None = None, code: str = ""
+    ) -> Response:
+        release = get_object_or_404(Release.objects.select_related("cycle"), pk=pk)
+
+        def build() -> Response:
+            for row in score_rows(release, with_levels=True):
+                if row["region"] == code:
+                    return Response(row)
+            raise Http404
+
+        return cached(request, release, build, cache=RELEASE_CACHE)
+
+
+class ScoresViewSet(viewsets.GenericViewSet):
+    """`scores/?cycle=2017`: the scores of the cycle's latest published release."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    pagination_class = Pages
+    serializer_class = serializers.ScoreSerializer
+    queryset = Release.objects.none()
+
+    @extend_schema(
+        responses=serializers.ScoreSerializer(many=True),
+        parameters=[
+            OpenApiParameter(
+                "cycle",
+                OpenApiTypes.INT,
+                required=True,
+                description="Cycle year or id.",
+            ),
+            BAND,
+        ],
+    )
+    def list(self, request: Request) -> Response:
+        value = request.query_params.get("cycle", "").strip()
+        if not value.isdigit():
+            raise Http404
+        number = int(value)
+        release = (
+            Release.objects.select_related("cycle")
+            .filter(Q(cycle__year=number) | Q(cycle_id=number))
+            .order_by("-published_at", "-pk")
+            .first()
+        )
+        if release is None:
+            raise Http404
+        return scores_response(self, request, release, cache=LATEST_CACHE)
