@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api import token_views, views, workspace
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
@@ -10,9 +10,14 @@ router.register("cycles", views.CycleViewSet, basename="cycle")
 router.register("frameworks", views.FrameworkViewSet, basename="framework")
 router.register("releases", views.ReleaseViewSet, basename="release")
 router.register("scores", views.ScoresViewSet, basename="score")
+router.register("submissions", workspace.SubmissionViewSet, basename="submission")
+router.register("assignments", workspace.AssignmentViewSet, basename="assignment")
+router.register("reviews", workspace.ReviewViewSet, basename="review")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("tokens/", token_views.tokens, name="api-tokens"),
+    path("tokens/<int:pk>/revoke/", token_views.revoke, name="api-token-revoke"),
 ]

@@ -229,7 +229,7 @@ def _version(request: HttpRequest, pk: int, version: int) -> DocumentVersion:
     return found
 
 
-def _attachment(stored: StoredFile, name: str) -> FileResponse:
+def attachment(stored: StoredFile, name: str) -> FileResponse:
     """The file as a download, never rendered in the app's origin."""
     response = FileResponse(
         stored.file.open("rb"),
@@ -247,7 +247,7 @@ def _attachment(stored: StoredFile, name: str) -> FileResponse:
 @require_GET
 def version_download(request: HttpRequest, pk: int, version: int) -> FileResponse:
     found = _version(request, pk, version)
-    return _attachment(found.file, found.original_name)
+    return attachment(found.file, found.original_name)
 
 
 @login_required
@@ -338,7 +338,7 @@ def evidence_download(request: HttpRequest, pk: int, item: int) -> FileResponse:
         submission=submission,
         file__isnull=False,
     )
-    return _attachment(found.file, found.file_name)
+    return attachment(found.file, found.file_name)
 
 
 @login_required
