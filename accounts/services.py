@@ -21,6 +21,7 @@ ADMIN_APPS = (
     "reviews",
     "notifications",
     "scoring",
+    "api",
 )
 ADMIN_MODELS = (("auth", "user"),)
 

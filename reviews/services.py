@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.services import role_of
+from api import webhooks
 from assessments.models import Cycle, Indicator
 from notifications.models import Kind
 from notifications.services import notify
@@ -729,6 +730,17 @@ def decide_appeal(
     )
     scoring_services.request_recompute(
         cycle, f"appeal {region.pk} {appeal.indicator.code}"
+    )
+    webhooks.emit(
+        "appeal.decided",
+        {
+            "appeal": appeal.pk,
+            "cycle": cycle.pk,
+            "region": region.pk,
+            "indicator": appeal.indicator.code,
+            "outcome": appeal.status,
+            "new_level": appeal.new_level,
+        },
     )
     notify(
         _officials(region),

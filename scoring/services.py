@@ -25,6 +25,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from api import webhooks
 from assessments.models import Cycle, Indicator
 from regions.models import Program, ProgramMembership, Region
 from reviews.models import Answer, Appeal, Consensus, Review
@@ -475,6 +476,18 @@ def publish(*, cycle: Cycle, final: bool, by: User | None = None) -> Release:
         content=content,
     )
     lock_framework(framework=cycle.framework)
+    webhooks.emit(
+        "release.published",
+        {
+            "release": release.pk,
+            "cycle": cycle.pk,
+            "cycle_year": cycle.year,
+            "number": release.number,
+            "kind": release.kind,
+            "checksum": release.checksum,
+            "scores": f"/api/v1/releases/{release.pk}/scores/",
+        },
+    )
     return release
 
 
