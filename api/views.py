@@ -10,11 +10,11 @@ import django_filters
 from django.db.models import Count, Prefetch, Q
 from django.db.models.fields.json import KeyTransform
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import filters, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -212,6 +212,7 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
     """Published releases, latest first; their scores per region."""
 
     serializer_class = serializers.ReleaseSerializer
+    lookup_value_regex = r"\d+"
     renderer_classes = [JSONRenderer, CSVRenderer]
     pagination_class = Pages
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend]

@@ -164,3 +164,9 @@ def test_anonymous_clients_are_throttled_with_retry_after(client, settings):
     assert last.status_code == 429
     assert int(last["Retry-After"]) > 0
     assert last.json()["error"]["status"] == 429
+
+
+def test_a_malformed_release_id_is_a_404_not_a_crash(client):
+    # Found by the schema fuzzing: a non-numeric id used to raise ValueError.
+    response = client.get("/api/v1/releases/null,null/scores/")
+    assert response.status_code == 404
