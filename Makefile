@@ -52,3 +52,4 @@ clean:
 bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/scoring.py
+	$(BIN)/python bench/api.py

@@ -4,12 +4,15 @@ never changes, so its responses carry a strong ETag and long cache headers."""
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import django_filters
+from django.core.cache import cache as django_cache
 from django.db.models import Count, Prefetch, Q
 from django.db.models.fields.json import KeyTransform
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import filters, viewsets
@@ -178,13 +181,51 @@ def etag_for(release: Release, request: Request) -> str:
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
 
-def cached(request: Request, release: Release, build, *, cache: str) -> Response:
-    """304 when the client has this representation; else build it."""
+class Recent:
+    """A few rendered releases kept in this process, in front of the shared
+    cache: safe, since a release never changes."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size, self.items = size, OrderedDict()
+        self.lock = threading.Lock()  # gunicorn's threads share it
+
+    def get(self, key: str) -> bytes | None:
+        with self.lock:
+            body = self.items.get(key)
+            if body is not None:
+                self.items.move_to_end(key)
+            return body
+
+    def put(self, key: str, body: bytes) -> None:
+        with self.lock:
+            self.items[key] = body
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+RENDERED = Recent()
+
+
+def cached(request: Request, release: Release, build, *, cache: str) -> HttpResponse:
+    """304 when the client has this representation; else its bytes, rendered
+    once per release and representation and kept in the cache (a release
+    never changes, so neither do they)."""
     tag = etag_for(release, request)
     if tag in request.headers.get("If-None-Match", ""):
-        response = Response(status=304)
+        response = HttpResponse(status=304)
     else:
-        response = build()
+        renderer = request.accepted_renderer
+        key = f"api:release:{tag.strip(chr(34))}"
+        body = RENDERED.get(key) or django_cache.get(key)
+        if body is None:
+            body = renderer.render(build(), renderer.media_type, {"request": request})
+            django_cache.set(key, body, timeout=60 * 60 * 24)
+        RENDERED.put(key, body)
+        response = HttpResponse(
+            body,
+            content_type=f"{renderer.media_type}; charset={renderer.charset or 'utf-8'}",
+        )
     response["ETag"] = tag
     response["Cache-Control"] = cache
     return response
@@ -192,15 +233,15 @@ def cached(request: Request, release: Release, build, *, cache: str) -> Response
 
 def scores_response(
     view, request: Request, release: Release, *, cache: str
-) -> Response:
-    def build() -> Response:
+) -> HttpResponse:
+    def build() -> Any:
         rows = score_rows(release)
         band = request.query_params.get("band")
         if band:
             rows = [r for r in rows if r["band"] == band]
         if request.accepted_renderer.format == "csv":
-            return Response([flat(r) for r in rows])
-        return view.get_paginated_response(view.paginate_queryset(rows))
+            return [flat(r) for r in rows]
+        return view.get_paginated_response(view.paginate_queryset(rows)).data
 
     return cached(request, release, build, cache=cache)
 
@@ -230,7 +271,7 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=serializers.ScoreSerializer(many=True), parameters=[BAND])
     @action(detail=True, methods=["get"], url_path="scores")
     def scores(self, request: Request, pk: str | None = None) -> Response:
-        release = get_object_or_404(Release.objects.select_related("cycle"), pk=pk)
+        release = get_object_or_404(Release.objects.defer("content"), pk=pk)
         return scores_response(self, request, release, cache=RELEASE_CACHE)
 
     @extend_schema(responses=serializers.ScoreDetailSerializer)
@@ -238,12 +279,12 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
     def region_score(
         self, request: Request, pk: str | None = None, code: str = ""
     ) -> Response:
-        release = get_object_or_404(Release.objects.select_related("cycle"), pk=pk)
+        release = get_object_or_404(Release.objects.defer("content"), pk=pk)
 
-        def build() -> Response:
+        def build() -> Any:
             for row in score_rows(release, with_levels=True):
                 if row["region"] == code:
-                    return Response(row)
+                    return row
             raise Http404
 
         return cached(request, release, build, cache=RELEASE_CACHE)
@@ -275,7 +316,7 @@ class ScoresViewSet(viewsets.GenericViewSet):
             raise Http404
         number = int(value)
         release = (
-            Release.objects.select_related("cycle")
+            Release.objects.defer("content")
             .filter(Q(cycle__year=number) | Q(cycle_id=number))
             .order_by("-published_at", "-pk")
             .first()

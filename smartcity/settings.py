@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "smartcity.urls"
+ROOT_URLCONF = env.str("ROOT_URLCONF", default="smartcity.urls")  # bench: bench.urls
 WSGI_APPLICATION = "smartcity.wsgi.application"
 
 TEMPLATES = [
