@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -189,14 +190,14 @@ class Recent:
         self.size, self.items = size, OrderedDict()
         self.lock = threading.Lock()  # gunicorn's threads share it
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str) -> tuple[str, bytes] | None:
         with self.lock:
             body = self.items.get(key)
             if body is not None:
                 self.items.move_to_end(key)
             return body
 
-    def put(self, key: str, body: bytes) -> None:
+    def put(self, key: str, body: tuple[str, bytes]) -> None:
         with self.lock:
             self.items[key] = body
             self.items.move_to_end(key)
@@ -207,21 +208,33 @@ class Recent:
 RENDERED = Recent()
 
 
-def cached(request: Request, release: Release, build, *, cache: str) -> HttpResponse:
+def cached(
+    request: Request, find: Callable[[], Release], build, *, cache: str, pk: str = ""
+) -> HttpResponse:
     """304 when the client has this representation; else its bytes, rendered
-    once per release and representation and kept in the cache (a release
-    never changes, so neither do they)."""
-    tag = etag_for(release, request)
+    once and kept in this process and in the shared cache (a release never
+    changes, so neither do they). With the release's `pk` known, a cached
+    representation is served without touching the database."""
+    renderer = request.accepted_renderer
+    here = f"{request.get_full_path()}|{renderer.format}"
+    key = f"api:release:{pk}:{hashlib.sha256(here.encode()).hexdigest()}" if pk else ""
+    found = (RENDERED.get(key) or django_cache.get(key)) if key else None
+    if found is None:
+        release = find()
+        tag = etag_for(release, request)
+        key = key or f"api:release:{tag.strip(chr(34))}"
+        found = RENDERED.get(key) or django_cache.get(key)
+        if found is None:
+            body = renderer.render(
+                build(release), renderer.media_type, {"request": request}
+            )
+            found = (tag, body)
+            django_cache.set(key, found, timeout=60 * 60 * 24)
+    RENDERED.put(key, found)
+    tag, body = found
     if tag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
     else:
-        renderer = request.accepted_renderer
-        key = f"api:release:{tag.strip(chr(34))}"
-        body = RENDERED.get(key) or django_cache.get(key)
-        if body is None:
-            body = renderer.render(build(), renderer.media_type, {"request": request})
-            django_cache.set(key, body, timeout=60 * 60 * 24)
-        RENDERED.put(key, body)
         response = HttpResponse(
             body,
             content_type=f"{renderer.media_type}; charset={renderer.charset or 'utf-8'}",
@@ -232,9 +245,9 @@ def cached(request: Request, release: Release, build, *, cache: str) -> HttpResp
 
 
 def scores_response(
-    view, request: Request, release: Release, *, cache: str
+    view, request: Request, find: Callable[[], Release], *, cache: str, pk: str = ""
 ) -> HttpResponse:
-    def build() -> Any:
+    def build(release: Release) -> Any:
         rows = score_rows(release)
         band = request.query_params.get("band")
         if band:
@@ -243,7 +256,7 @@ def scores_response(
             return [flat(r) for r in rows]
         return view.get_paginated_response(view.paginate_queryset(rows)).data
 
-    return cached(request, release, build, cache=cache)
+    return cached(request, find, build, cache=cache, pk=pk)
 
 
 BAND = OpenApiParameter("band", OpenApiTypes.STR, description="Only this band code.")
@@ -271,23 +284,27 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=serializers.ScoreSerializer(many=True), parameters=[BAND])
     @action(detail=True, methods=["get"], url_path="scores")
     def scores(self, request: Request, pk: str | None = None) -> Response:
-        release = get_object_or_404(Release.objects.defer("content"), pk=pk)
-        return scores_response(self, request, release, cache=RELEASE_CACHE)
+        return scores_response(
+            self, request, lambda: self._release(pk), cache=RELEASE_CACHE, pk=pk
+        )
+
+    def _release(self, pk: str | None) -> Release:
+        return get_object_or_404(Release.objects.defer("content"), pk=pk)
 
     @extend_schema(responses=serializers.ScoreDetailSerializer)
     @action(detail=True, methods=["get"], url_path=r"scores/(?P<code>\d{2}\.\d{2})")
     def region_score(
         self, request: Request, pk: str | None = None, code: str = ""
     ) -> Response:
-        release = get_object_or_404(Release.objects.defer("content"), pk=pk)
-
-        def build() -> Any:
+        def build(release: Release) -> Any:
             for row in score_rows(release, with_levels=True):
                 if row["region"] == code:
                     return row
             raise Http404
 
-        return cached(request, release, build, cache=RELEASE_CACHE)
+        return cached(
+            request, lambda: self._release(pk), build, cache=RELEASE_CACHE, pk=pk
+        )
 
 
 class ScoresViewSet(viewsets.GenericViewSet):
@@ -323,4 +340,4 @@ class ScoresViewSet(viewsets.GenericViewSet):
         )
         if release is None:
             raise Http404
-        return scores_response(self, request, release, cache=LATEST_CACHE)
+        return scores_response(self, request, lambda: release, cache=LATEST_CACHE)

@@ -73,6 +73,9 @@ def test_a_published_release_reaches_the_receiver_signed(
     )
 
 
+# Without REDIS_URL the settings make Celery eager and propagate errors, which
+# cuts the retry chain short; with it (as in CI) the chain runs in-process.
+@pytest.mark.requires_redis
 def test_a_failing_receiver_is_retried_then_given_up(receiver, settings):
     from api import tasks
 
@@ -84,7 +87,7 @@ def test_a_failing_receiver_is_retried_then_given_up(receiver, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
 
     # In-process: every retry runs at once instead of after its backoff.
-    result = tasks.deliver_webhook.apply(args=[delivery.pk])
+    result = tasks.deliver_webhook.apply(args=[delivery.pk], throw=False)
 
     assert result.get() == "failed"
     delivery.refresh_from_db()
