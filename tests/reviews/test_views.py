@@ -176,3 +176,41 @@ def test_the_audit_trail_downloads_as_csv(panel, admin_user):
     assert lines[0] == "at,cycle,region,indicator,source,actor,old,new,reason"
     assert len(lines) == 1 + 53
     assert lines[1].split(",")[5:8] == ["rev-1", "", "4"]
+
+
+def test_an_official_files_an_appeal_in_the_browser_and_the_lead_decides(
+    panel, official, cycle
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reviews.models import Appeal
+
+    now = timezone.now()
+    cycle.submissions_open = now - timedelta(days=20)
+    cycle.submissions_close = now - timedelta(days=10)
+    cycle.reviews_close = now - timedelta(days=1)
+    cycle.appeals_close = now + timedelta(days=7)
+    cycle.save()
+    submission = panel[0].region.submissions.get()
+    indicator = Indicator.objects.filter(framework=cycle.framework).first()
+    officials = logged_in(official)
+    page = reverse("reviews:appeals", args=[submission.pk])
+    assert officials.get(page).status_code == 200
+
+    response = officials.post(
+        page, {"indicator": str(indicator.pk), "reason": "SK Dewan Smart City ada."}
+    )
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+
+    lead = logged_in(panel[0].reviewer)
+    decide = reverse("reviews:appeal", args=[appeal.pk])
+    assert lead.get(decide).status_code == 200
+    assert logged_in(panel[1].reviewer).get(decide).status_code == 404
+    response = lead.post(
+        decide, {"outcome": "upheld", "new_level": "4", "rationale": "SK sah."}
+    )
+    assert response.status_code == 302
+    assert "Diterima" in officials.get(page).content.decode()
