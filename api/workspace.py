@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,7 +26,14 @@ from reviews.models import Review
 from reviews.services import AnswerInput
 from submissions import services as submission_services
 from submissions import upload_handlers
-from submissions.models import Document, DocumentType, DocumentVersion, Submission
+from submissions.forms import EvidenceForm
+from submissions.models import (
+    Document,
+    DocumentType,
+    DocumentVersion,
+    EvidenceItem,
+    Submission,
+)
 from submissions.views import attachment
 
 
@@ -73,13 +80,75 @@ class DocumentSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "title", "versions"]
 
 
+class EvidenceSerializer(serializers.ModelSerializer):
+    indicator = serializers.CharField(source="indicator.code")
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EvidenceItem
+        fields = [
+            "id",
+            "indicator",
+            "title",
+            "description",
+            "responsible_unit",
+            "period_start",
+            "period_end",
+            "output_value",
+            "outcome_value",
+            "unit",
+            "link",
+            "is_quick_win",
+            "file_name",
+            "download_url",
+            "updated_at",
+        ]
+
+    def get_download_url(self, item: EvidenceItem) -> str | None:
+        """The attached file (same token), or null when there is only a link."""
+        if not item.file_id:
+            return None
+        path = reverse(
+            "submission-evidence-download", args=[item.submission_id, item.pk]
+        )
+        return self.context["request"].build_absolute_uri(path)
+
+
+class EvidenceInputSerializer(serializers.Serializer):
+    """For the schema: the fields are checked by the browser's evidence form."""
+
+    indicator = serializers.CharField(help_text="A Practice indicator's code.")
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    responsible_unit = serializers.CharField(max_length=200, help_text="SKPD/OPD")
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    output_value = serializers.DecimalField(14, 2, required=False, allow_null=True)
+    outcome_value = serializers.DecimalField(14, 2, required=False, allow_null=True)
+    unit = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    link = serializers.URLField(required=False, allow_blank=True, max_length=500)
+    is_quick_win = serializers.BooleanField(required=False, default=False)
+    file = serializers.FileField(
+        required=False, help_text="PDF or DOCX; a link, a file, or both."
+    )
+
+
 class SubmissionSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region_id")
     documents = DocumentSerializer(many=True)
+    evidence = EvidenceSerializer(many=True)
 
     class Meta:
         model = Submission
-        fields = ["id", "cycle", "region", "status", "submitted_at", "documents"]
+        fields = [
+            "id",
+            "cycle",
+            "region",
+            "status",
+            "submitted_at",
+            "documents",
+            "evidence",
+        ]
 
 
 class UploadSerializer(serializers.Serializer):
@@ -110,7 +179,11 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
                     queryset=Document.objects.prefetch_related(
                         Prefetch("versions", queryset=versions)
                     ),
-                )
+                ),
+                Prefetch(
+                    "evidence",
+                    queryset=EvidenceItem.objects.select_related("indicator"),
+                ),
             )
             .order_by("cycle", "region")
         )
@@ -189,6 +262,117 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
             DocumentSerializer(document, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
+
+    @extend_schema(
+        request={
+            "multipart/form-data": EvidenceInputSerializer,
+            "application/json": EvidenceInputSerializer,
+        },
+        responses={201: EvidenceSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[MultiPartParser, JSONParser],
+        url_path="evidence",
+    )
+    def evidence(self, request: Request, pk: str | None = None) -> Response:
+        """Add practice evidence for a Practice indicator (same checks as the
+        browser's form)."""
+        item = self._save_evidence(request, self.get_object(), None)
+        return Response(self._evidence_data(item), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": EvidenceInputSerializer,
+            "application/json": EvidenceInputSerializer,
+        },
+        responses={200: EvidenceSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["put"],
+        parser_classes=[MultiPartParser, JSONParser],
+        url_path=r"evidence/(?P<item>\d+)",
+        url_name="evidence-item",
+    )
+    def evidence_item(
+        self, request: Request, pk: str | None = None, item: str = ""
+    ) -> Response:
+        """Replace a piece of evidence (a file already attached stays unless a
+        new one is sent)."""
+        submission = self.get_object()
+        found = get_object_or_404(EvidenceItem, pk=item, submission=submission)
+        item = self._save_evidence(request, submission, found)
+        return Response(self._evidence_data(item))
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"evidence/(?P<item>\d+)/download",
+        url_name="evidence-download",
+    )
+    def evidence_download(
+        self, request: Request, pk: str | None = None, item: str = ""
+    ):
+        """An evidence item's attached file."""
+        found = get_object_or_404(
+            EvidenceItem.objects.select_related("file"),
+            pk=item,
+            submission=self.get_object(),
+            file__isnull=False,
+        )
+        return attachment(found.file, found.file_name)
+
+    def _save_evidence(
+        self, request: Request, submission: Submission, item: EvidenceItem | None
+    ) -> EvidenceItem:
+        if not submission_services.may_edit(request.user, submission):
+            raise exceptions.PermissionDenied(
+                "Only the region's officials change evidence."
+            )
+        if not hasattr(request.data, "keys"):
+            raise exceptions.ValidationError({"non_field_errors": ["Send an object."]})
+        data = {
+            key: request.data.get(key) for key in request.data.keys() if key != "file"
+        }
+        code = data.get("indicator")
+        if code:  # clients name indicators by code; the form takes its key
+            found = Indicator.objects.filter(
+                framework_id=submission.cycle.framework_id, code=str(code)
+            ).first()
+            data["indicator"] = found.pk if found else ""
+        form = EvidenceForm(
+            data,
+            request.FILES,
+            instance=item,
+            submission=submission,
+            refused=getattr(request._request, "refused_uploads", {}),
+        )
+        if not form.is_valid():
+            raise exceptions.ValidationError(
+                {
+                    ("non_field_errors" if field == "__all__" else field): errors
+                    for field, errors in form.errors.items()
+                }
+            )
+        try:
+            return submission_services.save_evidence(
+                submission=submission,
+                user=request.user,
+                fields=form.evidence_fields(),
+                uploaded=form.cleaned_data["file"],
+                item=item,
+            )
+        except submission_services.SubmissionError as error:
+            raise exceptions.ValidationError(
+                {"non_field_errors": [error.message]}
+            ) from error
+
+    def _evidence_data(self, item: EvidenceItem) -> dict[str, Any]:
+        item = EvidenceItem.objects.select_related("indicator").get(pk=item.pk)
+        return EvidenceSerializer(item, context={"request": self.request}).data
 
 
 class AssignmentSerializer(serializers.ModelSerializer):

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "reviews",
     "scoring",
     "api",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -117,7 +118,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = _redis_db(REDIS_URL, env.int("REDIS_BROKER_DB", default=0))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "smartcity.cache.RedisCache",
             "LOCATION": _redis_db(REDIS_URL, env.int("REDIS_CACHE_DB", default=1)),
             "KEY_PREFIX": "smartcity",
         }
@@ -219,7 +220,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "api.throttles.SignedInRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_ANON_RATE", default="120/min"),

@@ -170,3 +170,34 @@ def test_a_malformed_release_id_is_a_404_not_a_crash(client):
     # Found by the schema fuzzing: a non-numeric id used to raise ValueError.
     response = client.get("/api/v1/releases/null,null/scores/")
     assert response.status_code == 404
+
+
+def test_each_request_counts_against_one_rate_only(client, official):
+    """Anonymous requests count by address, token requests by user: a token
+    client is not slowed by the anonymous traffic from its address."""
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import AnonRateThrottle
+
+    from api import tokens
+    from api.throttles import SignedInRateThrottle
+
+    AnonRateThrottle.THROTTLE_RATES = {
+        **api_settings.DEFAULT_THROTTLE_RATES,
+        "anon": "2/min",
+    }
+    SignedInRateThrottle.THROTTLE_RATES = {
+        **api_settings.DEFAULT_THROTTLE_RATES,
+        "user": "3/min",
+    }
+    _token, raw = tokens.issue(user=official, name="t", scope="read")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    try:
+        anonymous = [client.get("/api/v1/cycles/").status_code for _ in range(3)]
+        signed_in = [
+            client.get("/api/v1/cycles/", **auth).status_code for _ in range(4)
+        ]
+    finally:
+        AnonRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        SignedInRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    assert anonymous == [200, 200, 429]
+    assert signed_in == [200, 200, 200, 429]

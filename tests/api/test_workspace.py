@@ -175,3 +175,103 @@ def test_tokens_page_shows_a_new_token_once(official):
     client.post(f"/api/tokens/{token.pk}/revoke/")
     assert ApiToken.objects.get().revoked_at is not None
     make_reviewer("someone")
+
+
+def _practice_code() -> str:
+    return (
+        Indicator.objects.filter(framework__code="GM100SC-2017", part="practice")
+        .order_by("order")
+        .values_list("code", flat=True)
+        .first()
+    )
+
+
+EVIDENCE = {
+    "title": "Aplikasi Tangsel Ku",
+    "responsible_unit": "Diskominfo",
+    "period_start": "2017-01-01",
+    "period_end": "2017-12-31",
+    "output_value": "12",
+    "unit": "layanan",
+    "is_quick_win": "true",
+}
+
+
+def test_an_official_adds_evidence_with_a_file_and_downloads_it(
+    submission, official, masterplan_pdf
+):
+    client = bearer(official)
+    with masterplan_pdf.open("rb") as handle:
+        response = client.post(
+            f"/api/v1/submissions/{submission.pk}/evidence/",
+            {**EVIDENCE, "indicator": _practice_code(), "file": handle},
+        )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["indicator"] == _practice_code()
+    assert body["is_quick_win"] is True
+    assert body["output_value"] == "12.00"
+    download = client.get(body["download_url"])
+    assert b"".join(download.streaming_content) == masterplan_pdf.read_bytes()
+
+    listed = client.get(f"/api/v1/submissions/{submission.pk}/").json()
+    assert [e["id"] for e in listed["evidence"]] == [body["id"]]
+
+    changed = client.put(
+        f"/api/v1/submissions/{submission.pk}/evidence/{body['id']}/",
+        {**EVIDENCE, "indicator": _practice_code(), "title": "Tangsel Ku 2.0"},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["title"] == "Tangsel Ku 2.0"
+    assert changed.json()["download_url"]  # the file stays
+
+
+def test_bad_evidence_is_a_400_and_changes_nothing(submission, official):
+    client = bearer(official)
+    url = f"/api/v1/submissions/{submission.pk}/evidence/"
+    blueprint = Indicator.objects.filter(part="blueprint").values_list(
+        "code", flat=True
+    )[0]
+    cases = [
+        (
+            {**EVIDENCE, "indicator": _practice_code()},
+            "non_field_errors",
+        ),  # no link/file
+        ({**EVIDENCE, "indicator": blueprint, "link": "https://x.go.id"}, "indicator"),
+        ({**EVIDENCE, "indicator": "NOPE", "link": "https://x.go.id"}, "indicator"),
+        (
+            {
+                **EVIDENCE,
+                "indicator": _practice_code(),
+                "link": "https://x.go.id",
+                "period_end": "2016-01-01",
+            },
+            "period_end",
+        ),
+    ]
+    for data, field in cases:
+        response = client.post(url, data, content_type="application/json")
+        assert response.status_code == 400, (data, response.content)
+        assert field in response.json()["error"]["fields"], response.json()
+    assert not submission.evidence.exists()
+
+
+def test_evidence_is_out_of_reach_for_another_region_and_read_tokens(
+    submission, official, other_official
+):
+    data = {**EVIDENCE, "indicator": _practice_code(), "link": "https://x.go.id"}
+    url = f"/api/v1/submissions/{submission.pk}/evidence/"
+    assert (
+        bearer(other_official)
+        .post(url, data, content_type="application/json")
+        .status_code
+        == 404
+    )
+    assert (
+        bearer(official, "read")
+        .post(url, data, content_type="application/json")
+        .status_code
+        == 403
+    )
+    assert not submission.evidence.exists()
