@@ -53,3 +53,4 @@ bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/scoring.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/dashboard.py

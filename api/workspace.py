@@ -334,9 +334,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
             )
         if not hasattr(request.data, "keys"):
             raise exceptions.ValidationError({"non_field_errors": ["Send an object."]})
-        data = {
-            key: request.data.get(key) for key in request.data.keys() if key != "file"
-        }
+        data = {key: request.data.get(key) for key in request.data if key != "file"}
         code = data.get("indicator")
         if code:  # clients name indicators by code; the form takes its key
             found = Indicator.objects.filter(

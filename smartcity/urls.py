@@ -11,6 +11,7 @@ admin.site.site_title = _("Smart City Readiness back office")
 
 urlpatterns = [
     path("", assessment_views.home, name="home"),
+    path("", include("dashboards.urls")),
     path("regions/", include("regions.urls")),
     path("workspace/", include("submissions.urls")),
     path("notifications/", include("notifications.urls")),
