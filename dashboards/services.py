@@ -16,9 +16,8 @@ import pandas as pd
 from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from assessments.models import Cycle, FrameworkVersion
 from dashboards import analytics, charts, exports
@@ -319,16 +318,16 @@ def _history_entries(region: Region) -> list[dict[str, Any]]:
 
 
 SOURCES = {
-    "median": _lazy("Median of the reviewers"),
-    "consensus": _lazy("Consensus"),
-    "appeal": _lazy("Appeal upheld"),
+    "median": gettext_lazy("Median of the reviewers"),
+    "consensus": gettext_lazy("Consensus"),
+    "appeal": gettext_lazy("Appeal upheld"),
 }
 RANK_GROUPS = {
-    "national": _lazy("Nationally"),
-    "kind": _lazy("Among the same kind (kabupaten or kota)"),
-    "province": _lazy("Within the province"),
-    "cohort": _lazy("Within the cohort year"),
-    "size": _lazy("Among regions of the same size class"),
+    "national": gettext_lazy("Nationally"),
+    "kind": gettext_lazy("Among the same kind (kabupaten or kota)"),
+    "province": gettext_lazy("Within the province"),
+    "cohort": gettext_lazy("Within the cohort year"),
+    "size": gettext_lazy("Among regions of the same size class"),
 }
 
 

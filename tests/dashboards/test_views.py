@@ -196,3 +196,12 @@ def test_the_export_columns_are_documented(english):
     page = english.get("/dashboard/columns/").content
     for header in (b"region_code", b"rank_national", b"coverage", b"reviewer"):
         assert header in page
+
+
+def test_the_scorecard_speaks_indonesian_by_default(client):
+    release = publish(5)
+    code = release.content["regions"][0]["region"]
+    html = client.get(f"/regions/{code}/scorecard/").content.decode()
+    assert "Peringkat di tiap kelompok sebanding" in html
+    assert "Nasional" in html
+    assert "Median para penilai" in html
