@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "scoring",
     "api",
     "dashboards",
+    "backups",
 ]
 
 MIDDLEWARE = [
