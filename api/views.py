@@ -18,6 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import filters, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -330,7 +331,9 @@ class ScoresViewSet(viewsets.GenericViewSet):
     def list(self, request: Request) -> Response:
         value = request.query_params.get("cycle", "").strip()
         if not value.isdigit():
-            raise Http404
+            raise ValidationError(
+                {"cycle": ["Give a cycle year (e.g. 2017) or a cycle id."]}
+            )
         number = int(value)
         release = (
             Release.objects.defer("content")

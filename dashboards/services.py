@@ -219,7 +219,7 @@ def release_frame(release: Release) -> pd.DataFrame:
 def dashboard(release: Release, filters: Filters) -> dict[str, Any]:
     """Summary figures and every chart of the national dashboard."""
     return _cached(
-        f"dashboard:{release.pk}:{filters.key}",
+        f"dashboard:{release.pk}:{release.checksum}:{filters.key}",
         lambda: _dashboard(release, filters),
     )
 
@@ -268,7 +268,8 @@ def _dashboard(release: Release, filters: Filters) -> dict[str, Any]:
 
 def scorecard(region: Region, release: Release) -> dict[str, Any]:
     return _cached(
-        f"scorecard:{release.pk}:{region.pk}", lambda: _scorecard(region, release)
+        f"scorecard:{release.pk}:{release.checksum}:{region.pk}",
+        lambda: _scorecard(region, release),
     )
 
 

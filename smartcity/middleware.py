@@ -1,3 +1,7 @@
+import contextvars
+import logging
+import re
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -30,3 +34,36 @@ class LanguageMiddleware:
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+# Request ids ------------------------------------------------------------------
+
+REQUEST_ID = contextvars.ContextVar("request_id", default="-")
+_VALID_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+class RequestIdMiddleware:
+    """Give every request an id: the proxy's `X-Request-ID` when it sends a
+    sane one, else a new one. It is in every log line written while the request
+    is handled (RequestIdFilter) and in the response's `X-Request-ID`, so a user
+    reporting an error page can quote it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        given = request.headers.get("X-Request-ID", "")
+        request.id = given if _VALID_ID.fullmatch(given) else uuid.uuid4().hex
+        token = REQUEST_ID.set(request.id)
+        try:
+            response = self.get_response(request)
+        finally:
+            REQUEST_ID.reset(token)
+        response.headers["X-Request-ID"] = request.id
+        return response
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = REQUEST_ID.get()
+        return True

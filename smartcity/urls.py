@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from assessments import views as assessment_views
 from smartcity import health
 
+handler500 = "smartcity.errors.server_error"
+
 admin.site.site_header = _("Smart City Readiness back office")
 admin.site.site_title = _("Smart City Readiness back office")
 

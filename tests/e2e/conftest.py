@@ -41,6 +41,17 @@ def page(browser, committed_data) -> Iterator[object]:
             route.abort()
 
     page.route("**/*", guard)
+    # The Content-Security-Policy must not block anything the app itself does.
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
     assert not outside, f"requests left the app: {outside}"
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked}"

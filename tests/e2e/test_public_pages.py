@@ -67,3 +67,9 @@ def test_an_unknown_region_shows_the_404_page_in_indonesian(page, live_server):
 
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Halaman tidak ditemukan")
+
+
+def test_the_api_docs_render_under_the_content_security_policy(page, live_server):
+    page.goto(live_server.url + "/api/docs/")
+    expect(page.locator(".swagger-ui .info")).to_be_visible()
+    expect(page.locator(".opblock-tag").first).to_be_visible()

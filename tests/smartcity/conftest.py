@@ -1,0 +1,1 @@
+from tests.reviews.conftest import panel, submitted  # noqa: F401
