@@ -146,6 +146,14 @@ CELERY_TASK_IGNORE_RESULT = True  # results live in PostgreSQL, not in the broke
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands an unacknowledged task to another worker after the visibility
+# timeout. It must exceed the longest countdown a task waits for (a webhook's
+# last retry: 16 min) plus the hard time limit (6 min), or a task still waiting
+# or running would run twice. A task lost with a killed worker is picked up
+# earlier by the beat sweeps (stale score runs, waiting files).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BEAT_SCHEDULE = {
