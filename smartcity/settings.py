@@ -129,6 +129,9 @@ if REDIS_URL:
             "BACKEND": "smartcity.cache.RedisCache",
             "LOCATION": _redis_db(REDIS_URL, env.int("REDIS_CACHE_DB", default=1)),
             "KEY_PREFIX": "smartcity",
+            # A dead Redis must not hold requests up: the cache degrades to
+            # misses (smartcity/cache.py).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
