@@ -1,4 +1,5 @@
 import pytest
+from django.test import RequestFactory
 
 from accounts.models import Role
 from accounts.services import create_user
@@ -10,7 +11,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ministry_admin(client):
     create_user(username="ministry", password="pw-admin-123", role=Role.ADMIN)
-    client.login(username="ministry", password="pw-admin-123")
+    client.login(
+        request=RequestFactory().get("/"), username="ministry", password="pw-admin-123"
+    )
     return client
 
 
@@ -68,6 +71,8 @@ def test_a_locked_framework_cannot_be_changed_in_the_back_office(ministry_admin)
 
 def test_a_reviewer_has_no_back_office(client):
     create_user(username="rev", password="pw-rev-12345", role=Role.REVIEWER)
-    client.login(username="rev", password="pw-rev-12345")
+    client.login(
+        request=RequestFactory().get("/"), username="rev", password="pw-rev-12345"
+    )
 
     assert client.get("/admin/").status_code == 302

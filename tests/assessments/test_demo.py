@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Count
+from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import Role
@@ -21,14 +22,22 @@ def test_seed_demo_creates_the_2017_pilot_cycle_and_one_account_per_role(capsys)
     assert cycle.regions.count() == 25
     assert not cycle.regions.filter(code="52.03").exists()  # unconfirmed Lombok Timur
     assert cycle.phase_at(cycle.submissions_open.replace(day=25)) == "submissions"
-    official = authenticate(username="official-3674", password="demo12345")
+    official = authenticate(
+        RequestFactory().get("/"), username="official-3674", password="demo12345"
+    )
     assert official.profile.region.name == "Kota Tangerang Selatan"
     assert role_of(official) == Role.OFFICIAL
     assert (
-        role_of(authenticate(username="reviewer6", password="demo12345"))
+        role_of(
+            authenticate(
+                RequestFactory().get("/"), username="reviewer6", password="demo12345"
+            )
+        )
         == Role.REVIEWER
     )
-    admin = authenticate(username="admin", password="demo12345")
+    admin = authenticate(
+        RequestFactory().get("/"), username="admin", password="demo12345"
+    )
     assert admin.is_staff
     assert admin.has_perm("assessments.change_cycle")
     assert "official-3674" in capsys.readouterr().out
@@ -112,5 +121,10 @@ def test_seed_demo_twice_on_the_same_day_gives_the_same_data():
 
     assert Submission.objects.count() == 25
     assert StoredFile.objects.count() == 100  # regenerated files are identical
-    assert authenticate(username="reviewer1", password="another-pass-1") is not None
+    assert (
+        authenticate(
+            RequestFactory().get("/"), username="reviewer1", password="another-pass-1"
+        )
+        is not None
+    )
     assert Cycle.objects.get().submissions_open.date() == date(2026, 11, 21)
