@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test install lint check-deploy clean bench
+.PHONY: demo test install lint check-deploy clean bench faults load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,3 +54,9 @@ bench: install
 	$(BIN)/python bench/scoring.py
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/dashboard.py
+
+# Faults: a killed worker, Redis down, PostgreSQL restarted, a full upload volume,
+# on the script's own PostgreSQL, Redis, gunicorn and worker (free loopback ports).
+# The full-volume check mounts tmpfs, so it needs root; otherwise it prints SKIP.
+faults: install
+	$(BIN)/python faults/run.py

@@ -34,6 +34,8 @@ from scoring.models import RegionResult, Release, ScoreRun
 
 logger = logging.getLogger(__name__)
 COALESCE_SECONDS = 3  # changes in a burst are read together by one run
+LOCK_KEY = 2017  # first key of the per-cycle advisory lock (see `_lock`)
+ORPHAN_GRACE = timedelta(seconds=10)  # "running" to holding the lock: ms
 PLACES = Decimal("0.000001")
 RANK_FIELDS = (
     "rank_national",
@@ -72,14 +74,33 @@ def request_recompute(cycle: Cycle | int, reason: str) -> ScoreRun:
 
 def stale_runs(*, older_than: timedelta) -> list[int]:
     """Queued runs whose job never came (broker down), and runs left running by
-    a killed worker."""
-    cutoff = timezone.now() - older_than
-    return list(
-        ScoreRun.objects.filter(
-            status__in=[ScoreRun.Status.QUEUED, ScoreRun.Status.RUNNING],
-            requested_at__lt=cutoff,
-        ).values_list("pk", flat=True)
-    )
+    a killed worker. On PostgreSQL a running run is orphaned as soon as no
+    session holds its cycle's lock (a killed worker's session ends, and its
+    lock with it); elsewhere, once it is older than `older_than`."""
+    now = timezone.now()
+    queued = Q(status=ScoreRun.Status.QUEUED, requested_at__lt=now - older_than)
+    if connection.vendor != "postgresql":
+        running = Q(status=ScoreRun.Status.RUNNING, requested_at__lt=now - older_than)
+        return list(
+            ScoreRun.objects.filter(queued | running).values_list("pk", flat=True)
+        )
+    found = list(ScoreRun.objects.filter(queued).values_list("pk", flat=True))
+    running = ScoreRun.objects.filter(
+        status=ScoreRun.Status.RUNNING, started_at__lt=now - ORPHAN_GRACE
+    ).values_list("pk", "cycle_id")
+    computing = _locked_cycles()
+    return found + [pk for pk, cycle_id in running if cycle_id not in computing]
+
+
+def _locked_cycles() -> set[int]:
+    """The cycles whose lock (see `_lock`) a session holds right now."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT objid FROM pg_locks WHERE locktype = 'advisory'"
+            " AND classid = %s AND objsubid = 2 AND granted",
+            [LOCK_KEY],
+        )
+        return {int(row[0]) for row in cursor.fetchall()}
 
 
 # Reading --------------------------------------------------------------------
@@ -269,7 +290,7 @@ def _lock(cycle: Cycle) -> None:
     """One computation of a cycle at a time (PostgreSQL; SQLite has one writer)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [2017, cycle.pk])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_KEY, cycle.pk])
 
 
 def write(cycle: Cycle, result: analytics.CycleResult) -> int:

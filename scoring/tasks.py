@@ -10,6 +10,9 @@ from assessments.models import Cycle
 from scoring import services
 
 TIME_LIMIT = 300
+# A queued run's job starts within seconds (COALESCE_SECONDS) unless the broker
+# was down or lost it; a duplicate job is harmless (`services.run` is idempotent).
+QUEUED_FOR = 60
 
 
 @shared_task(
@@ -26,7 +29,7 @@ def recompute_cycle(run_id: int) -> str:
 @shared_task
 def recompute_waiting() -> int:
     """Beat: run what was asked while the broker was down or a worker died."""
-    waiting = services.stale_runs(older_than=timedelta(seconds=TIME_LIMIT + 60))
+    waiting = services.stale_runs(older_than=timedelta(seconds=QUEUED_FOR))
     for run_id in waiting:
         recompute_cycle.delay(run_id)
     return len(waiting)

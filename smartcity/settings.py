@@ -170,7 +170,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "recompute-waiting-scores": {
         "task": "scoring.tasks.recompute_waiting",
-        "schedule": 60 * 5,
+        "schedule": 60,
     },
     "recompute-open-cycles-nightly": {
         "task": "scoring.tasks.recompute_open_cycles",

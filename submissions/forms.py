@@ -35,6 +35,8 @@ class UploadFormMixin:
     def clean_file(self) -> Any:
         if self.refused.get("file") == upload_handlers.TOO_LARGE:
             raise ValidationError(services.too_large_message())
+        if self.refused.get("file") == upload_handlers.NO_SPACE:
+            raise ValidationError(services.no_space_message())
         if self.refused.get("file") == upload_handlers.NAME_TOO_LONG:
             raise ValidationError(services.REFUSAL_MESSAGES[Refusal.NAME])
         uploaded = self.cleaned_data.get("file")  # type: ignore[attr-defined]

@@ -6,6 +6,7 @@ Views call these functions and show `SubmissionError.message` to the user.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import shutil
@@ -92,6 +93,13 @@ def too_large_message() -> str:
     return _("The file is larger than %(size)s MB: compress it or split it.") % {
         "size": settings.UPLOAD_MAX_BYTES // (1024 * 1024)
     }
+
+
+def no_space_message() -> str:
+    return _(
+        "The server has no room to store this file right now: nothing was saved. "
+        "Try again later, and tell the ministry's helpdesk if it keeps happening."
+    )
 
 
 # Workspaces -----------------------------------------------------------------
@@ -220,8 +228,22 @@ def _store(checked: CheckedFile) -> tuple[StoredFile, bool]:
     if existing is not None:
         return existing, False
     stored = StoredFile(sha256=checked.sha256, size=checked.size, kind=checked.kind)
-    with open(checked.path, "rb") as source:
-        stored.file.save("upload", File(source), save=False)
+    storage = stored.file.storage
+    name = storage.get_available_name(  # random, and free: ours to delete
+        stored.file.field.generate_filename(stored, "upload"),
+        max_length=stored.file.field.max_length,
+    )
+    try:
+        with open(checked.path, "rb") as source:
+            stored.file.name = storage.save(
+                name, File(source), max_length=stored.file.field.max_length
+            )
+    except OSError as error:
+        # A full volume: Django's storage leaves the partly written copy.
+        with contextlib.suppress(OSError):
+            storage.delete(name)
+        logger.error("upload not stored in MEDIA_ROOT: %s", error)
+        raise SubmissionError(no_space_message()) from error
     try:
         with transaction.atomic():
             stored.save()

@@ -194,3 +194,35 @@ def test_a_region_reviewed_then_removed_from_the_cycle_is_still_scored(small_cyc
 
     assert run.status == ScoreRun.Status.DONE
     assert RegionResult.objects.filter(cycle=small_cycle, region_id="36.74").exists()
+
+
+@pytest.mark.requires_postgres
+def test_a_run_left_running_by_a_killed_worker_is_swept_at_once(small_cycle):
+    """A killed worker's session ends, and its lock on the cycle with it: the
+    sweep takes the run again without waiting for the age rule. A run whose
+    worker still holds the lock is left alone."""
+    from datetime import timedelta
+
+    import psycopg2
+    from django.db import connection
+    from django.utils import timezone
+
+    run = ScoreRun.objects.create(
+        cycle=small_cycle,
+        status=ScoreRun.Status.RUNNING,
+        started_at=timezone.now() - timedelta(seconds=30),
+    )
+    assert services.stale_runs(older_than=timedelta(hours=1)) == [run.pk]
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    worker = psycopg2.connect(**params)  # another session: a live worker
+    try:
+        with worker.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_lock(%s, %s)", [services.LOCK_KEY, small_cycle.pk]
+            )
+        assert services.stale_runs(older_than=timedelta(hours=1)) == []
+    finally:
+        worker.close()
+    assert services.stale_runs(older_than=timedelta(hours=1)) == [run.pk]
