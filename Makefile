@@ -60,3 +60,11 @@ bench: install
 # The full-volume check mounts tmpfs, so it needs root; otherwise it prints SKIP.
 faults: install
 	$(BIN)/python faults/run.py
+
+# Load test: gunicorn (gunicorn.conf.py) + a Celery worker on PostgreSQL and
+# Redis, loopback only (DATABASE_URL / REDIS_URL, else the local servers; a
+# throwaway database and Redis DB 11). 50 reviewers autosave and 100 clients
+# read scores for 60 s; fails on any server error or lost save.
+# LOAD_ARGS="--seconds 10" for a quick run.
+load: install
+	$(BIN)/python bench/load.py $(LOAD_ARGS)

@@ -86,19 +86,10 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EvidenceItem
+        # The browser form's fields, and what the server adds.
         fields = [
             "id",
-            "indicator",
-            "title",
-            "description",
-            "responsible_unit",
-            "period_start",
-            "period_end",
-            "output_value",
-            "outcome_value",
-            "unit",
-            "link",
-            "is_quick_win",
+            *EvidenceForm.Meta.fields,
             "file_name",
             "download_url",
             "updated_at",
