@@ -476,11 +476,13 @@ def _counts(series: pd.Series) -> np.ndarray:
     return pd.to_numeric(series).fillna(0).to_numpy(dtype="float64")
 
 
-def review_progress(assignments: pd.DataFrame) -> pd.DataFrame:
-    """Per reviewer: assigned (not withdrawn), submitted, answered_share
-    (answered / indicators summed over the assignments not withdrawn; 0.0 when
-    there are no indicators) and overdue (overdue assignments neither submitted
-    nor withdrawn). Sorted by reviewer."""
+def review_progress(assignments: pd.DataFrame, *, by: str = "reviewer") -> pd.DataFrame:
+    """Per reviewer (or per region, `by="region"`): assigned (not withdrawn),
+    submitted, answered_share (answered / indicators summed over the
+    assignments not withdrawn; 0.0 when there are no indicators) and overdue
+    (overdue assignments neither submitted nor withdrawn). Sorted by `by`."""
+    if by not in ("reviewer", "region"):
+        raise ValueError(f"by must be reviewer or region, not {by!r}")
     _require(assignments, _ASSIGNMENTS, "assignments")
     status = assignments["status"].astype(str)
     active = (status != "withdrawn").to_numpy()
@@ -488,7 +490,7 @@ def review_progress(assignments: pd.DataFrame) -> pd.DataFrame:
     overdue = assignments["overdue"].fillna(False).astype(bool).to_numpy()
     parts = pd.DataFrame(
         {
-            "reviewer": assignments["reviewer"].astype("str").to_numpy(),
+            by: assignments[by].astype("str").to_numpy(),
             "assigned": active.astype("int64"),
             "submitted": submitted.astype("int64"),
             "answered": np.where(active, _counts(assignments["answered"]), 0),
@@ -496,7 +498,7 @@ def review_progress(assignments: pd.DataFrame) -> pd.DataFrame:
             "overdue": (overdue & active & ~submitted).astype("int64"),
         }
     )
-    sums = parts.groupby("reviewer", sort=True).sum()
+    sums = parts.groupby(by, sort=True).sum()
     answered = sums["answered"].to_numpy(dtype="float64")
     indicators = sums["indicators"].to_numpy(dtype="float64")
     share = np.divide(
@@ -504,7 +506,7 @@ def review_progress(assignments: pd.DataFrame) -> pd.DataFrame:
     )
     return pd.DataFrame(
         {
-            "reviewer": pd.Series(sums.index.to_numpy(), dtype="str"),
+            by: pd.Series(sums.index.to_numpy(), dtype="str"),
             "assigned": sums["assigned"].to_numpy(dtype="int64"),
             "submitted": sums["submitted"].to_numpy(dtype="int64"),
             "answered_share": share,

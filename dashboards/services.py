@@ -407,6 +407,12 @@ def ministry(cycle: Cycle) -> dict[str, Any]:
         columns=["reviewer", "region", "status", "answered", "indicators", "overdue"],
     )
     progress = analytics.review_progress(assignments)
+    per_region = analytics.review_progress(assignments, by="region")
+    names = dict(
+        Region.objects.filter(pk__in=per_region["region"].tolist()).values_list(
+            "code", "name"
+        )
+    )
     answers = pd.DataFrame(
         list(
             Answer.objects.filter(
@@ -453,6 +459,10 @@ def ministry(cycle: Cycle) -> dict[str, Any]:
             "overdue": len(overdue),
         },
         "overdue": overdue,
+        "regions": [
+            dict(row, name=names.get(row["region"], row["region"]))
+            for row in per_region.to_dict("records")
+        ],
         "appeals": {status: appeals.get(status, 0) for status in Appeal.Status.values},
         "charts": {
             "reviewers": charts.reviewer_progress_chart(

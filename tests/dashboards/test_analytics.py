@@ -807,3 +807,24 @@ def test_hotspots_properties(levels, spread: int) -> None:
         assert found == wide
     counts = hotspot_counts(hot, "indicator")
     assert counts["disagreements"].sum() == len(hot)
+
+
+def test_review_progress_per_region() -> None:
+    assignments = pd.DataFrame(
+        {
+            "reviewer": ["a", "b", "a"],
+            "region": ["36.74", "36.74", "36.71"],
+            "status": ["submitted", "draft", "draft"],
+            "answered": [53, 10, 0],
+            "indicators": [53, 53, 53],
+            "overdue": [False, True, True],
+        }
+    )
+    table = review_progress(assignments, by="region")
+    assert table["region"].tolist() == ["36.71", "36.74"]
+    assert table["assigned"].tolist() == [1, 2]
+    assert table["submitted"].tolist() == [0, 1]
+    assert table["overdue"].tolist() == [1, 1]
+    assert table["answered_share"].tolist() == pytest.approx([0.0, 63 / 106])
+    with pytest.raises(ValueError, match="reviewer or region"):
+        review_progress(assignments, by="indicator")

@@ -169,6 +169,8 @@ def test_the_ministry_dashboard_is_for_ministry_staff_only(
     data = client.get("/dashboard/ministry/data/").json()
     assert set(data["charts"]) == {"reviewers", "hotspots_region", "hotspots_indicator"}
     assert data["reviews"]["assigned"] == 15
+    assert [row["assigned"] for row in data["regions"]] == [3] * 5
+    assert all(row["submitted"] == 3 for row in data["regions"])
 
     client.force_login(admin_user)
     assert b"reviews.xlsx" in client.get("/dashboard/ministry/").content
@@ -205,3 +207,16 @@ def test_the_scorecard_speaks_indonesian_by_default(client):
     assert "Peringkat di tiap kelompok sebanding" in html
     assert "Nasional" in html
     assert "Median para penilai" in html
+
+
+def test_the_ministry_data_costs_the_same_queries_for_5_and_50_regions(
+    queries_of, admin_user
+):
+    counts = []
+    for count, name in ((5, "Five"), (50, "Fifty")):
+        release = publish(count, name=name)
+        client = Client()
+        client.force_login(admin_user)
+        url = f"/dashboard/ministry/data/?cycle={release.cycle_id}"
+        counts.append(queries_of(lambda c=client, u=url: c.get(u)))
+    assert counts[0] == counts[1], counts
