@@ -18,3 +18,12 @@ admin.site.unregister(User)
 class SmartCityUserAdmin(UserAdmin):
     inlines = [ProfileInline]
     list_display = ["username", "email", "is_staff", "is_active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """Only a superuser grants superuser status or single permissions:
+        a ministry admin manages accounts and their roles (groups), but cannot
+        raise anyone, themselves included, above their own rights."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        return fields
