@@ -124,6 +124,12 @@ class EvidenceInputSerializer(serializers.Serializer):
     )
 
 
+EVIDENCE_REQUEST = {
+    "multipart/form-data": EvidenceInputSerializer,
+    "application/json": EvidenceInputSerializer,
+}
+
+
 class SubmissionSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region_id")
     documents = DocumentSerializer(many=True)
@@ -255,10 +261,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(
-        request={
-            "multipart/form-data": EvidenceInputSerializer,
-            "application/json": EvidenceInputSerializer,
-        },
+        request=EVIDENCE_REQUEST,
         responses={201: EvidenceSerializer},
     )
     @action(
@@ -274,10 +277,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self._evidence_data(item), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request={
-            "multipart/form-data": EvidenceInputSerializer,
-            "application/json": EvidenceInputSerializer,
-        },
+        request=EVIDENCE_REQUEST,
         responses={200: EvidenceSerializer},
     )
     @action(

@@ -266,6 +266,25 @@ def _dashboard(release: Release, filters: Filters) -> dict[str, Any]:
 # The region scorecard ---------------------------------------------------------
 
 
+def regions_in(release: Release) -> frozenset[str]:
+    """The codes of the regions a release assessed (its content is read once)."""
+    return _cached(
+        f"regions:{release.pk}:{release.checksum}",
+        lambda: frozenset(row["region"] for row in release.content["regions"]),
+    )
+
+
+def scorecard_release(region: Region, cycle_id: int | None = None) -> Release | None:
+    """The latest release (of the cycle, if given) that assessed the region."""
+    releases = Release.objects.select_related("cycle").defer("content")
+    if cycle_id is not None:
+        releases = releases.filter(cycle_id=cycle_id)
+    for release in releases.order_by("-cycle__year", "-published_at", "-number"):
+        if region.pk in regions_in(release):
+            return release
+    return None
+
+
 def scorecard(region: Region, release: Release) -> dict[str, Any]:
     return _cached(
         f"scorecard:{release.pk}:{release.checksum}:{region.pk}",
@@ -287,7 +306,9 @@ def _scorecard(region: Region, release: Release) -> dict[str, Any]:
     history = analytics.history(_history_entries(region), region.pk)
     return {
         "card": card,
+        "band_name": labels.get(f"band:{card['band']}", card["band"]),
         "history": history,
+        "indicators": indicator_rows(region, release),
         "charts": {
             "radar": charts.radar_chart(card["dimensions"], labels, marks),
             "parts": charts.parts_chart(

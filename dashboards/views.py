@@ -24,8 +24,11 @@ CONTENT_TYPES = {
 }
 
 
-def _form_and_release(request: HttpRequest) -> tuple[DashboardFilterForm, Release]:
-    cycles = services.published_cycles()
+def _form_and_release(
+    request: HttpRequest, cycles: list[Cycle] | None = None
+) -> tuple[DashboardFilterForm, Release]:
+    if cycles is None:
+        cycles = services.published_cycles()
     form = DashboardFilterForm(request.GET or None, cycles=cycles)
     cycle = None
     if form.is_valid() and form.cleaned_data.get("cycle"):
@@ -41,7 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     cycles = services.published_cycles()
     if not cycles:
         return render(request, "dashboards/empty.html")
-    form, release = _form_and_release(request)
+    form, release = _form_and_release(request, cycles)
     data = services.dashboard(release, form.filters())
     return render(
         request,
@@ -87,16 +90,13 @@ def find_scorecard(request: HttpRequest) -> HttpResponse:
 
 
 def _scorecard_release(request: HttpRequest, region: Region) -> Release:
-    releases = Release.objects.select_related("cycle")
     cycle = request.GET.get("cycle", "")
-    if cycle:
-        if not cycle.isdigit():
-            raise Http404
-        releases = releases.filter(cycle_id=int(cycle))
-    for release in releases.order_by("-cycle__year", "-published_at", "-number"):
-        if any(row["region"] == region.pk for row in release.content["regions"]):
-            return release
-    raise Http404
+    if cycle and not cycle.isdigit():
+        raise Http404
+    release = services.scorecard_release(region, int(cycle) if cycle else None)
+    if release is None:
+        raise Http404
+    return release
 
 
 @require_GET
@@ -110,7 +110,6 @@ def scorecard(request: HttpRequest, code: str) -> HttpResponse:
         )
     data = services.scorecard(region, release)
     card = data["card"]
-    labels = services.framework_of(release).labels
     return render(
         request,
         "dashboards/scorecard.html",
@@ -118,13 +117,13 @@ def scorecard(request: HttpRequest, code: str) -> HttpResponse:
             "region": region,
             "release": release,
             "card": card,
-            "band_name": labels.get(f"band:{card['band']}", card["band"]),
+            "band_name": data["band_name"],
             "ranks": [
                 dict(rank, label=services.RANK_GROUPS.get(rank["group"], rank["group"]))
                 for rank in card["ranks"]
             ],
             "history": data["history"],
-            "indicators": services.indicator_rows(region, release),
+            "indicators": data["indicators"],
             "query": request.GET.urlencode(),
         },
     )

@@ -91,3 +91,27 @@ def test_the_dashboard_fits_a_phone_and_switches_to_english(page, live_server, r
     heatmap = page.locator("[data-chart='heatmap']")
     heatmap.get_by_text("Show the data as a table").click()
     expect(heatmap.locator("thead")).to_contain_text("Region")
+
+
+def test_a_reviewer_reads_the_review_dashboard(page, live_server, release):
+    from accounts.models import Role
+    from accounts.services import create_user
+
+    create_user(username="reviewer-e2e", password="pw-review-e2e-1", role=Role.REVIEWER)
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Nama pengguna").fill("reviewer-e2e")
+    page.get_by_label("Kata sandi").fill("pw-review-e2e-1")
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_role("link", name="Dasbor penilaian").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dasbor penilaian")
+    charts_drawn(page, 3)
+    regions = page.locator("#regions-title + .table-wrap tbody tr")
+    expect(regions).to_have_count(len(release.content["regions"]))
+    expect(page.get_by_role("link", name="Excel (XLSX)")).to_have_count(
+        0
+    )  # admins only
+
+    page.set_viewport_size({"width": 390, "height": 844})  # the same on a phone
+    page.reload()
+    charts_drawn(page, 3)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

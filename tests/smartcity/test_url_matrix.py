@@ -152,22 +152,31 @@ row("submissions:workspace", "GET", 302, 302, 302, 200, 200, 200)
 
 
 def walk(patterns, namespace: str = ""):
+    """(name, argument names) of every named URL; the back office once."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             if pattern.namespace == "admin":
-                yield "admin:index"
+                yield "admin:index", []
                 continue
             inner = pattern.namespace or ""
             full = f"{namespace}:{inner}" if namespace and inner else inner or namespace
             yield from walk(pattern.url_patterns, full)
         elif isinstance(pattern, URLPattern) and pattern.name:
-            if "format" in pattern.pattern.regex.groupindex:
+            arguments = list(pattern.pattern.regex.groupindex)
+            if "format" in arguments:
                 continue  # `.json`/`.csv` suffixes answer like the plain URL
-            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield (
+                f"{namespace}:{pattern.name}" if namespace else pattern.name,
+                arguments,
+            )
+
+
+def urls() -> dict[str, list[str]]:
+    return dict(walk(get_resolver().url_patterns))
 
 
 def url_names() -> set[str]:
-    return set(walk(get_resolver().url_patterns))
+    return set(urls())
 
 
 def test_every_url_has_a_row():
@@ -249,31 +258,10 @@ def world(panel, official, other_official, admin_user, masterplan_pdf):
 
 
 def url_for(name: str, params: dict, special: dict) -> str:
-    if name == "admin:index":
-        return reverse(name)
     kwargs = special.get(name)
     if kwargs is None:
-        kwargs = {key: params[key] for key in _arguments(name)}
+        kwargs = {key: params[key] for key in urls()[name]}
     return reverse(name, kwargs=kwargs)
-
-
-def _arguments(name: str, patterns=None, namespace: str = "") -> list[str]:
-    """The arguments of the URL called `name` (its plain, unsuffixed form)."""
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        if isinstance(pattern, URLResolver):
-            if pattern.namespace == "admin":
-                continue
-            inner = pattern.namespace or ""
-            full = f"{namespace}:{inner}" if namespace and inner else inner or namespace
-            found = _arguments(name, pattern.url_patterns, full)
-            if found is not None:
-                return found
-        elif pattern.name:
-            full = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            groups = list(pattern.pattern.regex.groupindex)
-            if full == name and "format" not in groups:
-                return groups
-    return [] if patterns is None else None
 
 
 def call(user, method: str, url: str) -> int:
