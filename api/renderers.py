@@ -8,6 +8,8 @@ from typing import Any
 
 from rest_framework.renderers import BaseRenderer
 
+from lib import spreadsheets
+
 
 class CSVRenderer(BaseRenderer):
     media_type = "text/csv"
@@ -30,5 +32,8 @@ class CSVRenderer(BaseRenderer):
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(
+            {key: spreadsheets.neutralise(value) for key, value in row.items()}
+            for row in rows
+        )
         return out.getvalue().encode(self.charset)

@@ -9,10 +9,10 @@ Indonesian description, English description); the XLSX file carries that
 documentation on its "Keterangan" sheet. A family of details columns is
 documented once under a pattern header such as "dimension:<KODE>".
 
-Text that a spreadsheet could take for a formula (starting with =, +, -, @, a
-tab or a carriage return) is neutralised: CSV cells get a leading apostrophe
-(OWASP's advice against CSV injection), XLSX cells are written as explicit
-string cells, never as formulas.
+Text that a spreadsheet could take for a formula (lib.spreadsheets: starting
+with =, +, -, @, a tab or a carriage return, or their full-width forms) is
+neutralised: CSV cells get a leading apostrophe (OWASP's advice against CSV
+injection), XLSX cells are written as explicit string cells, never as formulas.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from dashboards.analytics import RANK_COLUMNS, detail_columns
+from lib import spreadsheets
 
 __all__ = [
     "NOTES_SHEET",
@@ -206,7 +207,6 @@ _TEXT_DTYPES = {
 }
 _INT_DTYPES = {"cohort_year", *RANK_COLUMNS, "rank_low", "rank_high"}
 _FLOAT_DTYPES = {"index", "coverage", "blueprint", "practice"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CSV_DECIMALS = 6
 # Excel's sheet names: at most 31 characters, none of []:*?/\
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
@@ -275,16 +275,6 @@ def review_table(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
 # Writing
 
 
-def _is_formula_like(value: str) -> bool:
-    return value.startswith(_FORMULA_START)
-
-
-def _csv_safe(value: Any) -> Any:
-    if isinstance(value, str) and _is_formula_like(value):
-        return "'" + value
-    return value
-
-
 def _decimal(value: float) -> str:
     """At most 6 decimals, trailing zeros dropped, never in exponent form:
     3.155184, 3.25, 2.0, 0.00005."""
@@ -300,7 +290,7 @@ def to_csv(table: pd.DataFrame) -> bytes:
     for name in out.columns:
         series = out[name]
         if pd.api.types.is_string_dtype(series.dtype) or series.dtype == object:
-            out[name] = series.map(_csv_safe, na_action="ignore")
+            out[name] = series.map(spreadsheets.neutralise, na_action="ignore")
     text = out.to_csv(index=False, lineterminator="\r\n", float_format=_decimal)
     return text.encode("utf-8-sig")
 

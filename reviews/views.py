@@ -32,6 +32,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.services import role_of
 from assessments.models import Cycle, Indicator, RubricLevel
+from lib import spreadsheets
 from regions.models import Region
 from reviews import services
 from reviews.forms import (
@@ -501,8 +502,9 @@ AUDIT_COLUMNS = (
 
 
 def _audit_rows(changes):
+    """Each change as a CSV row; reviewers' text can never start a formula."""
     for change in changes.iterator(chunk_size=500):
-        yield [
+        row = [
             timezone.localtime(change.at).isoformat(timespec="seconds"),
             change.cycle.name,
             f"{change.region_id} {change.region.name}",
@@ -513,6 +515,7 @@ def _audit_rows(changes):
             change.new_value,
             change.reason,
         ]
+        yield [spreadsheets.neutralise(value) for value in row]
 
 
 class _Echo:

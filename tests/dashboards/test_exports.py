@@ -391,3 +391,13 @@ def test_exports_of_514_regions() -> None:
     assert_same(table, _read_csv(csv, table))
     xlsx = to_xlsx(table, sheet="Rilis", notes=[("regions", "514")])
     assert_same(table, _read_xlsx(xlsx, "Rilis", dtype={"region_code": str}))
+
+
+def test_csv_neutralises_full_width_formulas_and_keeps_negative_numbers() -> None:
+    texts = ["\uff1d1+1", "\uff0b1", "\uff0d1", "\uff20SUM(A1)"]
+    table = pd.DataFrame({"comment": texts, "delta": [-1.5, -2.0, 0.0, 3.25]})
+
+    back = pd.read_csv(io.BytesIO(to_csv(table)), encoding="utf-8-sig")
+
+    assert back["comment"].tolist() == ["'" + text for text in texts]
+    assert back["delta"].tolist() == [-1.5, -2.0, 0.0, 3.25]

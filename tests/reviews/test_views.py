@@ -178,6 +178,36 @@ def test_the_audit_trail_downloads_as_csv(panel, admin_user):
     assert lines[1].split(",")[5:8] == ["rev-1", "", "4"]
 
 
+@pytest.mark.parametrize(
+    "reason",
+    ['=HYPERLINK("http://x")', "+1+1", "-1+2", "@SUM(A1)", "\tcmd", "\uff1d1+1"],
+)
+def test_the_audit_csv_neutralises_a_formula_in_a_comment(panel, admin_user, reason):
+    import csv
+    import io
+
+    from reviews.models import ScoreChange
+
+    review = panel[0]
+    ScoreChange.objects.create(
+        cycle=review.cycle,
+        region=review.region,
+        indicator=Indicator.objects.filter(framework=review.cycle.framework).first(),
+        source=ScoreChange.Source.CONSENSUS,
+        actor=admin_user,
+        old_value="-1",
+        new_value="4",
+        reason=reason,
+    )
+
+    response = logged_in(admin_user).get(reverse("reviews:audit") + "?format=csv")
+
+    text = b"".join(response.streaming_content).decode()
+    (row,) = list(csv.DictReader(io.StringIO(text)))
+    assert row["reason"] == "'" + reason
+    assert (row["old"], row["new"]) == ("-1", "4")  # numbers stay numbers
+
+
 def test_an_official_files_an_appeal_in_the_browser_and_the_lead_decides(
     panel, official, cycle
 ):
