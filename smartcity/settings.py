@@ -112,6 +112,15 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo database: writers queue for the lock at BEGIN (IMMEDIATE) for up
+    # to SQLITE_TIMEOUT seconds instead of failing mid-transaction, and readers
+    # never block a writer (WAL).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.float("SQLITE_TIMEOUT", default=20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -230,8 +239,10 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 # REST API v1: public reads throttled per client address (state in the cache,
-# i.e. Redis in production); one proxy in front by default (NUM_PROXIES), so a
-# client cannot pick its address with X-Forwarded-For.
+# i.e. Redis in production). X-Forwarded-For is read only when the request
+# comes from one of TRUSTED_PROXIES (addresses or networks, e.g. the nginx
+# container's; empty: REMOTE_ADDR only), so a client cannot pick its address.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -243,7 +254,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "api.throttles.AnonymousRateThrottle",
         "api.throttles.SignedInRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
