@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assessments.models import (
@@ -12,7 +13,7 @@ from assessments.models import (
     RubricLevel,
     SubDimension,
 )
-from regions.models import Province, Region
+from regions.models import ProgramMembership, Province, Region
 from scoring.models import Release
 
 
@@ -20,6 +21,12 @@ class ProvinceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Province
         fields = ["code", "name"]
+
+
+class CohortYearSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProgramMembership
+        fields = ["year", "status", "confirmed"]
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -41,11 +48,13 @@ class RegionSerializer(serializers.ModelSerializer):
             "cohort_years",
         ]
 
-    def get_cohort_years(self, region: Region) -> list[int]:
-        """Program years of the region's memberships that were not cancelled."""
-        return sorted(
-            {m.year for m in region.memberships.all() if m.status != "cancelled"}
-        )
+    @extend_schema_field(CohortYearSerializer(many=True))
+    def get_cohort_years(self, region: Region) -> list[dict]:
+        """Every program membership of the region by year, with its status
+        ("cancelled" ones count nowhere) and whether the sources confirm it
+        (unconfirmed ones get no cohort rank; docs/scoring.md, "Cohorts")."""
+        memberships = sorted(region.memberships.all(), key=lambda m: m.year)
+        return CohortYearSerializer(memberships, many=True).data
 
 
 class CycleSerializer(serializers.ModelSerializer):

@@ -75,7 +75,9 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
         return Region.objects.select_related("province").prefetch_related(
             Prefetch(
                 "memberships",
-                queryset=ProgramMembership.objects.only("region_id", "year", "status"),
+                queryset=ProgramMembership.objects.only(
+                    "region_id", "year", "status", "confirmed"
+                ),
             )
         )
 

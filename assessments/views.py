@@ -2,6 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from assessments.models import Cycle
+from regions import selectors
 from regions.models import Program, ProgramMembership
 
 
@@ -18,6 +19,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "percent": min(100, round(100 * joined / program.target_regions)),
             "by_year": memberships.cohort_sizes(),
             "uncertain": memberships.filter(confirmed=False).count(),
+            "membership": selectors.membership(program),
+            "cohorts": selectors.cohort_counts(program),
         }
     cycle = Cycle.objects.select_related("framework").current()
     return render(

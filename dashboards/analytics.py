@@ -8,7 +8,9 @@ them be tested without a database.
 The release frame (release_frame) has one row per region of the release:
 
     the registry columns   region, name, kind, province_code, province_name,
-                           cohort_year (Int64), latitude, longitude (float64)
+                           cohort_year (Int64), cohort_confirmed (boolean:
+                           every membership that counts is confirmed; NA
+                           outside the program), latitude, longitude (float64)
     the result             index, coverage, blueprint, practice (float64, NaN
                            for null), band (str, "" when none), complete (bool),
                            size_class (str, "" when none)
@@ -20,7 +22,10 @@ The release frame (release_frame) has one row per region of the release:
 
 Counting rules shared by progress() and band_distribution(): a region counts
 in a band only when it is complete (an incomplete region keeps a band for
-display but is never counted toward the program target).
+display but is never counted toward the program target). progress() counts
+only the program's members (a cohort year), as the program counted; cohort
+medians count only regions whose cohort is confirmed (docs/scoring.md,
+"Kohort / Cohorts").
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ __all__ = [
     "REGISTRY_COLUMNS",
     "band_distribution",
     "band_order",
+    "bounds",
     "detail_columns",
     "dimension_matrix",
     "filter_frame",
@@ -59,6 +65,7 @@ REGISTRY_COLUMNS: dict[str, str] = {
     "province_code": "str",
     "province_name": "str",
     "cohort_year": "Int64",
+    "cohort_confirmed": "boolean",
     "latitude": "float64",
     "longitude": "float64",
 }
@@ -262,17 +269,33 @@ def progress(
     bands: Sequence[Sequence[Any]],
     target_band: str,
     target: int,
+    members: pd.DataFrame | None = None,
+    scoped: bool = False,
 ) -> dict[str, Any]:
-    """Progress toward the program target: complete regions at target_band or
-    above (reached), rows (assessed) and complete rows, in all and per cohort
-    year (regions in no cohort last, under cohort_year None)."""
+    """Progress toward the program target, counted as the program counted.
+
+    reached: complete regions at target_band or above that are program members
+    (a cohort year); assessed and complete: rows of the frame; by_cohort: per
+    cohort year (regions in no cohort last, under cohort_year None, their
+    "reached" being non-members at the target band, not counted above).
+
+    members: the registry rows in view (the registry filtered as the frame
+    was); a row with a cohort year is a member. Without a scope (`scoped`
+    False) the denominator is the program's target only when the registry
+    holds as many members ("whole"); otherwise it is the number of members on
+    record and "unknown" says how many the registry lacks. With a scope
+    (a province, cohort or kind filter) the denominator is the members in view
+    and the national target is not used.
+    """
     codes = band_order(bands)
     if target_band not in codes:
         raise ValueError(f"target band {target_band!r} is not one of {codes}")
-    reached = _band_positions(frame, codes) >= codes.index(target_band)
+    at_target = _band_positions(frame, codes) >= codes.index(target_band)
     years = frame["cohort_year"].astype("Int64")
+    member = years.notna().to_numpy(dtype=bool)
+    reached = at_target & member
     counts = (
-        pd.DataFrame({"year": years, "reached": reached})
+        pd.DataFrame({"year": years, "reached": at_target})
         .groupby("year", dropna=False, sort=True)["reached"]
         .agg(["size", "sum"])
     )
@@ -285,13 +308,51 @@ def progress(
     by_cohort.sort(
         key=lambda item: (item["cohort_year"] is None, item["cohort_year"] or 0)
     )
+    if members is None:
+        members = frame
+    in_program = members["cohort_year"].notna().to_numpy(dtype=bool)
+    known = int(in_program.sum())
+    if "cohort_confirmed" in members.columns:
+        certain = members["cohort_confirmed"].fillna(False).to_numpy(dtype=bool)
+        unconfirmed = int((in_program & ~certain).sum())
+    else:
+        unconfirmed = 0
+    whole = not scoped and known >= int(target)
     return {
         "reached": int(reached.sum()),
         "assessed": len(frame),
         "complete": int(frame["complete"].astype(bool).sum()),
         "target": int(target),
+        "members": known,
+        "members_unconfirmed": unconfirmed,
+        "unknown": None if scoped else max(0, int(target) - known),
+        "scoped": bool(scoped),
+        "whole": whole,
+        "denominator": int(target) if whole else known,
         "by_cohort": by_cohort,
     }
+
+
+def bounds(
+    frame: pd.DataFrame, *, margin: float = 0.5, min_span: float = 2.0
+) -> dict[str, list[float]] | None:
+    """The longitude and latitude ranges ({"x": [west, east], "y": [south,
+    north]}) holding every located row, widened by `margin` degrees and to at
+    least `min_span` degrees each way; None when no row has a location."""
+    lons = pd.to_numeric(frame["longitude"], errors="coerce").astype("float64")
+    lats = pd.to_numeric(frame["latitude"], errors="coerce").astype("float64")
+    located = (lons.notna() & lats.notna()).to_numpy(dtype=bool)
+    if not located.any():
+        return None
+
+    def span(values: pd.Series) -> list[float]:
+        low, high = float(values.min()) - margin, float(values.max()) + margin
+        if high - low < min_span:
+            middle = (low + high) / 2
+            low, high = middle - min_span / 2, middle + min_span / 2
+        return [round(low, 3), round(high, 3)]
+
+    return {"x": span(lons[located]), "y": span(lats[located])}
 
 
 def band_distribution(
@@ -349,6 +410,20 @@ def medians(frame: pd.DataFrame, keys: Sequence[str]) -> dict[str, float | None]
     return {key: _median(_detail(frame, key)) for key in keys}
 
 
+def _confirmed(value: Any) -> bool:
+    """A cohort is confirmed unless the registry says it is not (True for a
+    registry without the column, as before the column existed)."""
+    if value is None or value is pd.NA:
+        return True
+    return bool(value)
+
+
+def _confirmed_mask(frame: pd.DataFrame) -> np.ndarray:
+    if "cohort_confirmed" not in frame.columns:
+        return np.ones(len(frame), dtype=bool)
+    return frame["cohort_confirmed"].fillna(True).to_numpy(dtype=bool)
+
+
 def _peer_count(frame: pd.DataFrame, rank: str, group: str | None, row) -> int | None:
     ranked = frame[rank].notna().to_numpy()
     if group is None:
@@ -380,9 +455,15 @@ def scorecard(
         raise KeyError(code)
     row = frame.iloc[hits[0]]
     year = _int(row["cohort_year"])
+    cohort_confirmed = _confirmed(row.get("cohort_confirmed"))
+    # Cohort medians count only regions whose cohort is confirmed; a region
+    # whose own cohort is unconfirmed has none (docs/scoring.md, "Cohorts").
     cohort = (
-        frame.loc[(frame["cohort_year"] == year).fillna(False).to_numpy(dtype=bool)]
-        if year is not None
+        frame.loc[
+            (frame["cohort_year"] == year).fillna(False).to_numpy(dtype=bool)
+            & _confirmed_mask(frame)
+        ]
+        if year is not None and cohort_confirmed
         else None
     )
     dims = []
@@ -419,6 +500,8 @@ def scorecard(
     return {
         "region": str(code),
         "name": str(row["name"]),
+        "cohort_year": year,
+        "cohort_confirmed": cohort_confirmed if year is not None else None,
         "index": _float(row["index"]),
         "band": str(row["band"]) if isinstance(row["band"], str) else "",
         "coverage": _float(row["coverage"]),

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Cycle, FrameworkVersion
 from dashboards import analytics, charts, exports
-from regions.models import ProgramMembership, Region
+from regions import selectors
+from regions.models import Region
 from reviews.models import Answer, Appeal, Review
 from reviews.services import answered_counts
 from scoring.models import Release, ScoreRun
@@ -45,14 +46,10 @@ class Filters:
 
 
 def region_frame() -> pd.DataFrame:
-    """The registry as `analytics` expects it: two queries for every region."""
-    cohorts: dict[str, int] = {}
-    for code, year in (
-        ProgramMembership.objects.active()
-        .order_by("year")
-        .values_list("region_id", "year")
-    ):
-        cohorts.setdefault(code, year)
+    """The registry as `analytics` expects it: two queries for every region.
+    cohort_year is the earliest membership that counts, cohort_confirmed
+    whether every membership of the region that counts is confirmed."""
+    cohorts = selectors.region_cohorts()
     rows = Region.objects.values_list(
         "code",
         "name",
@@ -74,8 +71,12 @@ def region_frame() -> pd.DataFrame:
             "longitude",
         ],
     )
+    found = [cohorts.get(code) for code in frame["region"]]
     frame["cohort_year"] = pd.array(
-        [cohorts.get(code) for code in frame["region"]], dtype="Int64"
+        [None if c is None else c.year for c in found], dtype="Int64"
+    )
+    frame["cohort_confirmed"] = pd.array(
+        [None if c is None else c.confirmed for c in found], dtype="boolean"
     )
     for column in ("latitude", "longitude"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
@@ -227,18 +228,32 @@ def dashboard(release: Release, filters: Filters) -> dict[str, Any]:
 def _dashboard(release: Release, filters: Filters) -> dict[str, Any]:
     framework = framework_of(release)
     labels, marks = framework.labels, separators()
+    registry = region_frame()
+    scope = {
+        "cohort_year": filters.cohort_year,
+        "province_code": filters.province_code,
+        "kind": filters.kind,
+    }
     frame = analytics.filter_frame(
-        release_frame(release),
-        cohort_year=filters.cohort_year,
-        province_code=filters.province_code,
-        kind=filters.kind,
+        analytics.release_frame(release.content, registry), **scope
     )
+    in_view = analytics.filter_frame(registry, **scope)
     progress = analytics.progress(
         frame,
         bands=release.content["framework"]["bands"],
         target_band=framework.target_band,
         target=release.content["progress"]["target"],
+        members=in_view,
+        scoped=any(value is not None for value in scope.values()),
     )
+    progress["province"] = filters.province_code is not None
+    map_chart = charts.map_chart(frame, framework.bands, labels, marks)
+    if filters.province_code is not None:
+        # Zoom to the province: the bounds of all its regions, assessed or not.
+        box = analytics.bounds(in_view)
+        if box is not None:
+            map_chart["figure"]["layout"]["xaxis"]["range"] = box["x"]
+            map_chart["figure"]["layout"]["yaxis"]["range"] = box["y"]
     distribution = analytics.band_distribution(
         frame, bands=release.content["framework"]["bands"]
     )
@@ -250,7 +265,7 @@ def _dashboard(release: Release, filters: Filters) -> dict[str, Any]:
         ],
         "charts": {
             "progress": charts.progress_chart(progress, labels, marks),
-            "map": charts.map_chart(frame, framework.bands, labels, marks),
+            "map": map_chart,
             "ranking": charts.ranking_chart(frame, framework.bands, labels, marks),
             "heatmap": charts.heatmap_chart(frame, framework.dimensions, labels, marks),
             "bands": charts.band_chart(

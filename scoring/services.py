@@ -191,10 +191,14 @@ def read(cycle: Cycle) -> CycleData:
         list(
             ProgramMembership.objects.active()
             .filter(region__in=taking_part.values("code"))
-            .values_list("region_id", "year")
+            .values_list("region_id", "year", "confirmed")
         ),
-        columns=["region", "cohort_year"],
+        columns=["region", "cohort_year", "confirmed"],
     )
+    # Cohort ranks count confirmed memberships only: a region with an
+    # unconfirmed membership gets no cohort (docs/scoring.md, "Kohort / Cohorts").
+    uncertain = set(cohorts.loc[~cohorts["confirmed"].astype(bool), "region"])
+    cohorts = cohorts.loc[~cohorts["region"].isin(uncertain)]
     first_year = cohorts.groupby("region", as_index=False)["cohort_year"].min()
     regions = regions.merge(first_year, on="region", how="left")
     regions["cohort_year"] = regions["cohort_year"].astype("Int64")

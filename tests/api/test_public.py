@@ -99,7 +99,9 @@ def test_regions_filter_search_and_lookup(client):
     assert pilots["count"] >= 25
     one = client.get("/api/v1/regions/36.74/").json()
     assert one["province"]["name"] == "Banten"
-    assert 2017 in one["cohort_years"]
+    assert one["cohort_years"] == [
+        {"year": 2017, "status": "mou_signed", "confirmed": True}
+    ]
 
 
 def test_a_framework_comes_whole(client):

@@ -13,8 +13,15 @@ def test_home_shows_progress_toward_the_target_and_the_current_cycle(client):
     assert response.status_code == 200
     assert response.context["progress"]["joined"] == 99  # Banyumas counts once
     assert response.context["progress"]["by_year"] == {2017: 26, 2018: 49, 2019: 25}
-    assert "<strong>99</strong>" in html
-    assert "<strong>100</strong>" in html
+    # 99 distinct members on record for a target of 100: says what is unknown.
+    assert (
+        "<strong>99</strong> dari <strong>100</strong> daerah program tercatat; "
+        "1 belum diketahui." in html
+    )
+    # Cohort counts keep unconfirmed memberships apart (the 2017 pilot was 25).
+    assert '<td>2017</td><td class="num">25 + 1 belum terkonfirmasi</td>' in html
+    assert '<td>2018</td><td class="num">48 + 1 belum terkonfirmasi</td>' in html
+    assert '<td>2019</td><td class="num">24 + 1 belum terkonfirmasi</td>' in html
     assert "Demo GM100SC 2017" in html
     assert "Pengumpulan dibuka" in html
 

@@ -55,6 +55,7 @@ REGISTRY_COLUMNS = [
     "province_code",
     "province_name",
     "cohort_year",
+    "cohort_confirmed",
     "latitude",
     "longitude",
 ]
@@ -78,10 +79,13 @@ def _registry() -> pd.DataFrame:
     # A region's cohort: its earliest membership that was not cancelled.
     cohorts = cohorts.loc[cohorts["status"] != "cancelled"]
     first_year = cohorts.groupby("code")["batch_year"].min()
+    # Certain only when every membership that counts is confirmed.
+    certain = (cohorts["confirmed"] == "yes").groupby(cohorts["code"]).all()
     frame = regions.rename(columns={"code": "region"}).merge(
         locations.rename(columns={"code": "region"}), on="region", how="left"
     )
     frame["cohort_year"] = frame["region"].map(first_year).astype("Int64")
+    frame["cohort_confirmed"] = frame["region"].map(certain).astype("boolean")
     return frame.loc[:, REGISTRY_COLUMNS]
 
 
@@ -338,7 +342,7 @@ def test_release_frame_unknown_region_and_missing_keys() -> None:
 def test_release_frame_registry_without_optional_columns() -> None:
     regions = small_registry().loc[:, ["region", "name"]]
     frame = release_frame({"regions": [_region("11.01", 3.2, 1)]}, regions)
-    assert list(frame.columns[:8]) == REGISTRY_COLUMNS
+    assert list(frame.columns[: len(REGISTRY_COLUMNS)]) == REGISTRY_COLUMNS
     assert pd.isna(frame.loc[0, "cohort_year"])
     assert str(frame["cohort_year"].dtype) == "Int64"
 
@@ -422,6 +426,12 @@ def test_progress_agrees_with_the_release(
         "assessed": 25,
         "complete": 24,
         "target": 100,
+        "members": 25,  # without a registry: the release's own members
+        "members_unconfirmed": 0,
+        "unknown": 75,
+        "scoped": False,
+        "whole": False,
+        "denominator": 25,
         "by_cohort": [{"cohort_year": 2017, "assessed": 25, "reached": 24}],
     }
 
@@ -430,13 +440,22 @@ def test_progress_agrees_with_a_synthetic_release() -> None:
     regions = registry()
     content = synthetic_release(regions, seed=5)
     frame = release_frame(content, regions)
-    result = progress(frame, bands=BANDS, target_band="baik", target=100)
-    assert result["reached"] == content["progress"]["reached"]
+    result = progress(
+        frame, bands=BANDS, target_band="baik", target=100, members=regions
+    )
     assert result["assessed"] == 514
     by_cohort = result["by_cohort"]
     assert [c["cohort_year"] for c in by_cohort] == [2017, 2018, 2019, None]
     assert sum(c["assessed"] for c in by_cohort) == 514
-    assert sum(c["reached"] for c in by_cohort) == result["reached"]
+    # The release counts every region; the program counts its members only.
+    outside = by_cohort[-1]["reached"]
+    assert outside > 0
+    assert result["reached"] == content["progress"]["reached"] - outside
+    assert sum(c["reached"] for c in by_cohort[:3]) == result["reached"]
+    # The shipped lists: 99 distinct members (Banyumas twice), 3 unconfirmed.
+    assert (result["members"], result["unknown"]) == (99, 1)
+    assert result["members_unconfirmed"] == 3
+    assert (result["whole"], result["denominator"]) == (False, 99)
     members = regions["cohort_year"].value_counts().to_dict()
     assert {c["cohort_year"]: c["assessed"] for c in by_cohort[:3]} == members
 
@@ -452,7 +471,7 @@ def test_progress_counts_complete_regions_at_or_above_the_target() -> None:
     }
     frame = release_frame(content, small_registry())
     result = progress(frame, bands=BANDS, target_band="baik", target=3)
-    assert result["reached"] == 2
+    assert result["reached"] == 1  # 11.71 (in no cohort) is not a member
     assert result["complete"] == 3
     assert result["by_cohort"] == [
         {"cohort_year": 2017, "assessed": 2, "reached": 1},
@@ -518,9 +537,11 @@ def test_distribution_and_progress_agree(rows, target: str) -> None:
     assert table["regions"].iloc[-1] == unbanded or not unbanded
     result = progress(frame, bands=BANDS, target_band=target, target=100)
     at_or_above = band_order(BANDS)[band_order(BANDS).index(target) :]
-    counted = table.set_index("band")["regions"]
+    members = frame.loc[frame["cohort_year"].notna().to_numpy(dtype=bool)]
+    counted = band_distribution(members, bands=BANDS).set_index("band")["regions"]
     assert result["reached"] == int(counted[at_or_above].sum())
-    assert sum(c["reached"] for c in result["by_cohort"]) == result["reached"]
+    in_cohorts = [c for c in result["by_cohort"] if c["cohort_year"] is not None]
+    assert sum(c["reached"] for c in in_cohorts) == result["reached"]
     assert sum(c["assessed"] for c in result["by_cohort"]) == len(frame)
     years = [c["cohort_year"] for c in result["by_cohort"]]
     assert years == sorted(years, key=lambda y: (y is None, y or 0))

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from regions.models import ProgramMembership, Region
 from reviews.models import Answer
 from scoring import services as scoring_services
 from scoring.models import Release
@@ -43,10 +44,14 @@ def test_without_a_release_the_dashboard_says_so_and_shows_nothing(english):
 def test_the_dashboard_counts_regions_toward_the_target(client):
     release = publish(30)
     page = client.get("/dashboard/")
-    reached = release.content["progress"]["reached"]
+    reached = members_at_target(release)
+    assert 0 < reached < release.content["progress"]["reached"]
     html = page.content.decode()
     assert f"<strong>{reached}</strong>" in html
-    assert f'max="{release.content["progress"]["target"]}"' in html
+    # The registry holds 99 of the program's 100 members: no target of 100.
+    assert "dari 99 daerah program yang tercatat mencapai predikat target" in html
+    assert "99 dari 100 daerah program tercatat; 1 belum diketahui." in html
+    assert 'max="99"' in html
     data = client.get("/dashboard/data/").json()
     assert set(data["charts"]) == CHARTS
     assert data["summary"]["reached"] == reached
@@ -54,6 +59,59 @@ def test_the_dashboard_counts_regions_toward_the_target(client):
     for chart in data["charts"].values():
         assert chart["figure"]["data"] is not None
         assert chart["table"]["columns"]
+
+
+def members_at_target(release: Release, province: str | None = None) -> int:
+    """Complete regions of the release at the target band or above that are
+    program members (a membership not cancelled), in the province if given."""
+    members = set(
+        ProgramMembership.objects.active().values_list("region_id", flat=True)
+    )
+    codes = [band[0] for band in release.content["framework"]["bands"]]
+    lowest = codes.index(release.content["framework"]["target_band"])
+    return sum(
+        1
+        for row in release.content["regions"]
+        if row["complete"]
+        and row["band"] in codes[lowest:]
+        and row["region"] in members
+        and (province is None or row["region"].startswith(province + "."))
+    )
+
+
+def test_a_province_view_counts_its_program_regions_and_zooms_to_it(client):
+    release = publish(60)
+    in_release = {row["region"] for row in release.content["regions"]}
+    members = set(
+        ProgramMembership.objects.active().values_list("region_id", flat=True)
+    )
+    province = "12"  # Sumatera Utara: five program members, some assessed
+    assert any(code.startswith("12.") for code in in_release & members)
+    in_province = {code for code in members if code.startswith("12.")}
+
+    html = client.get(f"/dashboard/?province={province}").content.decode()
+    data = client.get(f"/dashboard/data/?province={province}").json()
+
+    reached = members_at_target(release, province)
+    assert data["summary"]["reached"] == reached
+    assert data["summary"]["denominator"] == len(in_province)
+    assert f"<strong>{reached}</strong>" in html
+    assert (
+        f"dari {len(in_province)} daerah program di provinsi ini mencapai "
+        "predikat target" in html
+    )
+    assert "daerah sasaran" not in html  # no national target for a province
+    layout = data["charts"]["map"]["figure"]["layout"]
+    west, east = layout["xaxis"]["range"]
+    south, north = layout["yaxis"]["range"]
+    located = Region.objects.filter(province_id=province, latitude__isnull=False)
+    for region in located:
+        assert west <= float(region.longitude) <= east
+        assert south <= float(region.latitude) <= north
+    assert east - west < 10  # zoomed in from the national 94..142
+
+    national = client.get("/dashboard/data/").json()["charts"]["map"]["figure"]
+    assert national["layout"]["xaxis"]["range"] == [94, 142]
 
 
 def test_filters_narrow_the_view_and_bad_values_are_reported(english):

@@ -1,0 +1,36 @@
+"""Cohort certainty on the pages: a region whose membership is unconfirmed
+says so on its scorecard and has no cohort rank or cohort median."""
+
+import pytest
+from django.core.cache import cache
+
+from scoring import services as scoring_services
+from tests.scoring.conftest import scored_cycle
+
+pytestmark = pytest.mark.django_db
+
+LOMBOK_TIMUR = "52.03"  # 2017, unconfirmed
+CONFIRMED_2017 = ["36.71", "36.74", "32.73"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+
+
+def test_an_unconfirmed_member_has_no_cohort_rank_and_its_scorecard_says_why(client):
+    cycle = scored_cycle([*CONFIRMED_2017, LOMBOK_TIMUR])
+    scoring_services.publish(cycle=cycle, final=False)
+
+    html = client.get(f"/regions/{LOMBOK_TIMUR}/scorecard/").content.decode()
+    data = client.get(f"/regions/{LOMBOK_TIMUR}/scorecard/data/").json()
+    certain = client.get(f"/regions/{CONFIRMED_2017[0]}/scorecard/").content.decode()
+
+    assert "Keanggotaan daerah ini dalam angkatan 2017 belum terkonfirmasi" in html
+    assert "belum terkonfirmasi (sumber" not in certain
+    card = data["card"]
+    assert (card["cohort_year"], card["cohort_confirmed"]) == (2017, False)
+    ranks = {rank["group"]: rank["rank"] for rank in card["ranks"]}
+    assert ranks["cohort"] is None
+    assert ranks["national"] is not None
+    assert all(d["cohort_median"] is None for d in card["dimensions"])

@@ -1,0 +1,51 @@
+"""Membership reads with their certainty, on the shipped registry."""
+
+import pytest
+
+from regions import selectors
+from regions.models import Program, ProgramMembership
+
+pytestmark = pytest.mark.django_db
+
+
+def test_cohort_counts_keep_unconfirmed_memberships_apart():
+    counts = {c.year: (c.confirmed, c.unconfirmed) for c in selectors.cohort_counts()}
+
+    # 2017: the 25 of May 2017 + Lombok Timur; 2018: Depok cancelled, Banyumas
+    # unconfirmed; 2019: Kabupaten Banjar unconfirmed.
+    assert counts == {2017: (25, 1), 2018: (48, 1), 2019: (24, 1)}
+
+
+def test_a_cancelled_membership_counts_nowhere():
+    depok_2018 = ProgramMembership.objects.get(region_id="32.76", year=2018)
+    depok_2018.status = ProgramMembership.Status.MOU_SIGNED
+    depok_2018.confirmed = True
+    depok_2018.save()
+    counts = {c.year: c.confirmed for c in selectors.cohort_counts()}
+    assert counts[2018] == 49
+
+    depok_2018.status = ProgramMembership.Status.CANCELLED
+    depok_2018.save()
+    assert {c.year: c.confirmed for c in selectors.cohort_counts()}[2018] == 48
+
+
+def test_a_region_is_uncertain_when_any_membership_that_counts_is_unconfirmed():
+    cohorts = selectors.region_cohorts()
+
+    assert cohorts["36.74"] == selectors.RegionCohort(year=2017, confirmed=True)
+    assert cohorts["52.03"] == selectors.RegionCohort(year=2017, confirmed=False)
+    # Banyumas: 2018 unconfirmed, 2019 confirmed -> cohort 2018, uncertain.
+    assert cohorts["33.02"] == selectors.RegionCohort(year=2018, confirmed=False)
+    # Depok: 2018 cancelled, 2019 confirmed -> cohort 2019, certain.
+    assert cohorts["32.76"] == selectors.RegionCohort(year=2019, confirmed=True)
+    assert "11.01" not in cohorts
+
+
+def test_the_membership_on_record_says_how_many_members_are_unknown():
+    program = Program.objects.get()
+
+    held = selectors.membership(program)
+
+    assert (held.target, held.known, held.unknown) == (100, 99, 1)
+    assert held.unconfirmed == 3
+    assert held.complete is False
