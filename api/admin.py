@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
@@ -15,10 +16,22 @@ class DeliveryInline(admin.TabularInline):
     max_num = 0
 
 
+class WebhookForm(forms.ModelForm):
+    class Meta:
+        model = Webhook
+        fields = ["url", "events", "active"]
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        webhooks.check_url(url)  # public receivers only
+        return url
+
+
 @admin.register(Webhook)
 class WebhookAdmin(admin.ModelAdmin):
     """The secret is made on creation and shown once, in the confirmation."""
 
+    form = WebhookForm
     list_display = ["url", "events", "active", "created_at"]
     fields = ["url", "events", "active"]
     inlines = [DeliveryInline]

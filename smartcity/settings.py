@@ -243,6 +243,9 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 5
 # comes from one of TRUSTED_PROXIES (addresses or networks, e.g. the nginx
 # container's; empty: REMOTE_ADDR only), so a client cannot pick its address.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Webhook receivers on loopback, private or link-local addresses are refused
+# (an admin-set URL must not reach inside the network); on only for tests/demo.
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [

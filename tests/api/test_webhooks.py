@@ -6,12 +6,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 
 from api import webhooks
+from api.admin import WebhookForm
 from api.models import Webhook, WebhookDelivery
 from scoring import services
 from tests.scoring.conftest import scored_cycle
@@ -20,9 +25,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
     """An HTTP server on a free local port recording what it receives; it
-    answers with the status in `state["status"]`."""
+    answers with the status in `state["status"]`. Local receivers are allowed
+    while it runs (WEBHOOK_ALLOW_PRIVATE)."""
+    settings.WEBHOOK_ALLOW_PRIVATE = True
     state = {"status": 204, "received": []}
 
     class Handler(BaseHTTPRequestHandler):
@@ -100,3 +107,131 @@ def test_a_failing_receiver_is_retried_then_given_up(receiver, settings):
 def test_receivers_get_only_their_events(receiver):
     Webhook.objects.create(url=receiver["url"], events=["appeal.decided"], secret="s")
     assert webhooks.emit("release.published", {}) == []
+
+
+PRIVATE_TARGETS = [
+    "http://127.0.0.1:8000/hook",
+    "http://localhost/hook",
+    "http://10.1.2.3/hook",
+    "http://192.168.0.10/hook",
+    "http://172.20.0.4/hook",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://[::1]/hook",
+    "http://[::ffff:127.0.0.1]/hook",
+    "http://[fe80::1]/hook",
+    "http://0.0.0.0/hook",
+]
+
+
+@pytest.mark.parametrize("url", PRIVATE_TARGETS)
+def test_the_webhook_form_refuses_a_private_target_in_indonesian(url):
+    form = WebhookForm(data={"url": url, "events": '["release.published"]'})
+
+    with translation.override("id"):
+        assert not form.is_valid()
+        (message,) = form.errors["url"]
+
+    assert "hanya dikirim ke alamat publik" in message
+
+
+def test_the_webhook_form_accepts_a_public_target():
+    form = WebhookForm(
+        data={"url": "https://93.184.216.34/hook", "events": '["release.published"]'}
+    )
+    assert form.is_valid(), form.errors
+
+
+def test_the_admin_does_not_save_a_webhook_to_the_metadata_address(admin_user):
+    client = Client()
+    client.force_login(admin_user)
+
+    response = client.post(
+        reverse("admin:api_webhook_add"),
+        {"url": "http://169.254.169.254/", "events": '["release.published"]'},
+        HTTP_ACCEPT_LANGUAGE="id",
+    )
+
+    assert response.status_code == 200
+    assert "hanya dikirim ke alamat publik" in response.content.decode()
+    assert not Webhook.objects.exists()
+
+
+def test_a_stored_private_target_gets_nothing_when_private_targets_are_off(
+    receiver, settings
+):
+    Webhook.objects.create(url=receiver["url"], events=["appeal.decided"], secret="s")
+    (delivery,) = webhooks.emit("appeal.decided", {"appeal": 1})
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+
+    webhooks.deliver(delivery.pk)
+
+    assert receiver["received"] == []
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("failed", 1)
+    assert "127.0.0.1" in delivery.error
+
+
+def _resolving(monkeypatch, answers: dict[str, list[str]]) -> list[str]:
+    """The DNS (which tests cannot control) answering `answers`; returns the
+    names looked up, in order."""
+    asked: list[str] = []
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host not in answers:  # an address literal, as connect() passes
+            return real(host, port, *args, **kwargs)
+        asked.append(host)
+        return [
+            (
+                socket.AF_INET6 if ":" in a else socket.AF_INET,
+                socket.SOCK_STREAM,
+                6,
+                "",
+                (a, port),
+            )
+            for a in answers[host]
+        ]
+
+    monkeypatch.setattr(webhooks.socket, "getaddrinfo", getaddrinfo)
+    return asked
+
+
+def test_a_host_with_one_private_address_among_public_ones_is_refused(
+    receiver, settings, monkeypatch
+):
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    _resolving(monkeypatch, {"hooks.example.com": ["93.184.216.34", "127.0.0.1"]})
+    hook = Webhook.objects.create(
+        url="http://hooks.example.com/hook", events=["appeal.decided"], secret="s"
+    )
+    (delivery,) = webhooks.emit("appeal.decided", {"appeal": 1})
+
+    webhooks.deliver(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
+    assert "hooks.example.com" in delivery.error
+    assert not WebhookForm(
+        data={"url": hook.url, "events": '["appeal.decided"]'}
+    ).is_valid()
+
+
+def test_the_delivery_connects_to_the_address_it_checked(receiver, monkeypatch):
+    """The name is resolved once; the connection goes to that address (a
+    second, rebinding answer is never asked for) with the name as Host."""
+    port = receiver["url"].split(":")[2].split("/")[0]
+    asked = _resolving(monkeypatch, {"hooks.example.com": ["127.0.0.1"]})
+    Webhook.objects.create(
+        url=f"http://hooks.example.com:{port}/hook",
+        events=["appeal.decided"],
+        secret="s",
+    )
+    (delivery,) = webhooks.emit("appeal.decided", {"appeal": 1})
+
+    webhooks.deliver(delivery.pk)
+
+    ((headers, _body),) = receiver["received"]
+    assert headers["Host"] == f"hooks.example.com:{port}"
+    assert asked == ["hooks.example.com"]
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered"
