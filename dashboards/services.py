@@ -28,7 +28,7 @@ from reviews.services import answered_counts
 from scoring.models import Release, ScoreRun
 
 CACHE_SECONDS = 60 * 60 * 24
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: progress counts members (cohorts with certainty)
 
 
 @dataclass(frozen=True)
@@ -264,7 +264,10 @@ def _dashboard(release: Release, filters: Filters) -> dict[str, Any]:
             for code, name in frame[["region", "name"]].itertuples(index=False)
         ],
         "charts": {
-            "progress": charts.progress_chart(progress, labels, marks),
+            # The overall bar against the members counted, as the headline.
+            "progress": charts.progress_chart(
+                {**progress, "target": progress["denominator"]}, labels, marks
+            ),
             "map": map_chart,
             "ranking": charts.ranking_chart(frame, framework.bands, labels, marks),
             "heatmap": charts.heatmap_chart(frame, framework.dimensions, labels, marks),

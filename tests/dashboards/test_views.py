@@ -110,6 +110,9 @@ def test_a_province_view_counts_its_program_regions_and_zooms_to_it(client):
         assert south <= float(region.latitude) <= north
     assert east - west < 10  # zoomed in from the national 94..142
 
+    overall = data["charts"]["progress"]["figure"]["data"][0]
+    assert overall["x"] == [len(in_province)]  # not the national 100
+
     national = client.get("/dashboard/data/").json()["charts"]["map"]["figure"]
     assert national["layout"]["xaxis"]["range"] == [94, 142]
 
