@@ -46,7 +46,12 @@ class RegionQuerySet(models.QuerySet["Region"]):
         )
 
     def in_cohort(self, year: int) -> RegionQuerySet:
-        return self.filter(memberships__year=year).distinct()
+        """Regions whose membership of `year` counts (not cancelled), confirmed
+        or not: the regions the home page's cohort count adds up."""
+        counting = ProgramMembership.objects.filter(year=year).exclude(
+            status=ProgramMembership.Status.CANCELLED
+        )
+        return self.filter(memberships__in=counting).distinct()
 
 
 class Region(models.Model):

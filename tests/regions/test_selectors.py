@@ -3,7 +3,7 @@
 import pytest
 
 from regions import selectors
-from regions.models import Program, ProgramMembership
+from regions.models import Program, ProgramMembership, Region
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +49,15 @@ def test_the_membership_on_record_says_how_many_members_are_unknown():
     assert (held.target, held.known, held.unknown) == (100, 99, 1)
     assert held.unconfirmed == 3
     assert held.complete is False
+
+
+def test_a_cohort_list_leaves_out_cancelled_memberships(client):
+    listed = client.get("/regions/", {"cohort": "2018"}).context["page"]
+    api = client.get("/api/v1/regions/?cohort=2018&page_size=100").json()
+
+    # 48 confirmed + Banyumas (unconfirmed), as the home page counts; not Depok.
+    assert listed.paginator.count == 49
+    assert api["count"] == 49
+    assert "32.76" not in {region["code"] for region in api["results"]}
+    assert listed.paginator.count == len(set(Region.objects.in_cohort(2018)))
+    assert Region.objects.in_cohort(2019).filter(code="32.76").exists()
