@@ -34,3 +34,25 @@ def test_an_unconfirmed_member_has_no_cohort_rank_and_its_scorecard_says_why(cli
     assert ranks["cohort"] is None
     assert ranks["national"] is not None
     assert all(d["cohort_median"] is None for d in card["dimensions"])
+
+
+def test_in_english_the_headlines_say_what_is_on_record_and_what_is_not(english):
+    cycle = scored_cycle([*CONFIRMED_2017, LOMBOK_TIMUR])
+    scoring_services.publish(cycle=cycle, final=False)
+
+    home = english.get("/").content.decode()
+    dashboard = english.get("/dashboard/").content.decode()
+    province = english.get("/dashboard/?province=36").content.decode()
+
+    assert (
+        "<strong>99</strong> of the <strong>100</strong> program regions are on "
+        "record; 1 not known." in home
+    )
+    assert "25 + 1 unconfirmed" in home
+    assert "of the 99 program regions on record reach the target band" in dashboard
+    assert "99 of the 100 program regions are on record; 1 not known." in dashboard
+    assert "3 of these program regions have an unconfirmed membership" in dashboard
+    # Banten: Kota Tangerang, Kota Tangerang Selatan, Kota Cilegon, Kabupaten
+    # Tangerang are members.
+    assert "of the 4 program regions in this province reach the target" in province
+    assert "targeted regions" not in province
