@@ -12,7 +12,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -318,25 +318,45 @@ def _validate(
     return indicators
 
 
-@transaction.atomic
+def _saved_elsewhere() -> str:
+    return _(
+        "This review was saved elsewhere (another tab or window) since you "
+        "opened it; your copy was not saved. Reload the page to continue "
+        "from the newest answers."
+    )
+
+
+def _is_lock_timeout(error: OperationalError) -> bool:
+    """SQLite (the demo database) gave up waiting for another save's lock."""
+    return connection.vendor == "sqlite" and "locked" in str(error)
+
+
 def save_answers(
     *, review: Review, user: User, version: int, answers: Mapping[int, AnswerInput]
 ) -> Review:
     """Save the reviewer's answers if `version` is still current; a stale copy
-    is refused (StaleReview) and the newer answers are kept."""
+    is refused (StaleReview) and the newer answers are kept. On SQLite a save
+    waits for a concurrent one (BEGIN IMMEDIATE); if the lock is not freed in
+    time, it is refused the same way, and nothing is saved."""
+    try:
+        return _save_answers(review=review, user=user, version=version, answers=answers)
+    except OperationalError as error:
+        if not _is_lock_timeout(error):
+            raise
+        raise StaleReview(_saved_elsewhere()) from error
+
+
+@transaction.atomic
+def _save_answers(
+    *, review: Review, user: User, version: int, answers: Mapping[int, AnswerInput]
+) -> Review:
     now = timezone.now()
     review = (
         Review.objects.select_for_update().select_related("cycle").get(pk=review.pk)
     )
     _check_can_work(review, user, now)
     if review.version != version:
-        raise StaleReview(
-            _(
-                "This review was saved elsewhere (another tab or window) since you "
-                "opened it; your copy was not saved. Reload the page to continue "
-                "from the newest answers."
-            )
-        )
+        raise StaleReview(_saved_elsewhere())
     submission = submission_of(review)
     if submission is None or submission.status == Submission.Status.DRAFT:
         raise ReviewError(
