@@ -5,6 +5,7 @@ Without DATABASE_URL the app uses an SQLite file; without REDIS_URL Celery runs
 tasks in-process and the cache is local memory. Both fallbacks are for the demo.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -243,6 +244,14 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 5
 # comes from one of TRUSTED_PROXIES (addresses or networks, e.g. the nginx
 # container's; empty: REMOTE_ADDR only), so a client cannot pick its address.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network "
+            "(e.g. 172.28.0.10 or 172.28.0.0/24)."
+        ) from _error
 # Webhook receivers on loopback, private or link-local addresses are refused
 # (an admin-set URL must not reach inside the network); on only for tests/demo.
 WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)

@@ -64,3 +64,38 @@ def test_with_urls_it_uses_postgresql_and_separate_redis_databases():
     assert settings["broker"] == "redis://127.0.0.1:6379/0"
     assert settings["cache_location"] == "redis://127.0.0.1:6379/1"
     assert settings["eager"] is False
+
+
+def test_settings_refuse_a_trusted_proxy_that_is_not_an_address():
+    result = run_settings(
+        DEBUG="False", SECRET_KEY="x" * 50, TRUSTED_PROXIES="10.0.0.1,nginx"
+    )
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES: 'nginx' is not an IP address" in result.stderr
+
+
+def test_sqlite_writers_queue_at_begin_with_wal(tmp_path: Path):
+    show = (
+        "import django; from django.conf import settings; django.setup(); "
+        "from django.db import connection; c = connection.cursor(); "
+        "c.execute('PRAGMA journal_mode'); "
+        "print(connection.transaction_mode, c.fetchone()[0])"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
+    result = subprocess.run(
+        [sys.executable, "-c", show],
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "smartcity.settings",
+            "ENV_FILE": "/dev/null",
+            "PYTHONPATH": str(ROOT),
+            "DEBUG": "True",
+            "SECRET_KEY": "x" * 50,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/demo.sqlite3",
+        },
+        cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["IMMEDIATE", "wal"], result.stderr
