@@ -225,9 +225,21 @@ def filter_frame(
     province_code: str | None = None,
     kind: str | None = None,
 ) -> pd.DataFrame:
-    """The rows matching every filter given (None: no filter), in their order."""
+    """The rows matching every filter given (None: no filter), in their order.
+    With a cohort_years column (tuples of every year whose membership counts)
+    a cohort filter keeps the regions listed that year, as the region list
+    does (Kabupaten Banyumas is in 2018 and 2019); without it, cohort_year."""
     mask = np.ones(len(frame), dtype=bool)
-    if cohort_year is not None:
+    if cohort_year is not None and "cohort_years" in frame.columns:
+        wanted = int(cohort_year)
+        mask &= np.array(
+            [
+                isinstance(years, tuple | list) and wanted in years
+                for years in frame["cohort_years"]
+            ],
+            dtype=bool,
+        )
+    elif cohort_year is not None:
         mask &= (frame["cohort_year"] == int(cohort_year)).fillna(False).to_numpy()
     if province_code is not None:
         mask &= (frame["province_code"] == str(province_code)).to_numpy()

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from assessments.models import Cycle, FrameworkVersion
+from assessments.models import Band, Cycle, FrameworkVersion
 from dashboards import analytics, charts, exports
 from regions import selectors
 from regions.models import Region
@@ -77,6 +77,9 @@ def region_frame() -> pd.DataFrame:
     )
     frame["cohort_confirmed"] = pd.array(
         [None if c is None else c.confirmed for c in found], dtype="boolean"
+    )
+    frame["cohort_years"] = pd.Series(
+        [() if c is None else c.years for c in found], dtype=object
     )
     for column in ("latitude", "longitude"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
@@ -521,7 +524,11 @@ def ministry(cycle: Cycle) -> dict[str, Any]:
 
 
 def release_export(release: Release, fmt: str) -> bytes:
-    table = exports.release_table(release_frame(release))
+    band_names = {
+        band.code: band.name
+        for band in Band.objects.filter(framework__code=release.framework_code)
+    }
+    table = exports.release_table(release_frame(release), band_names=band_names)
     if fmt == "csv":
         return exports.to_csv(table)
     return exports.to_xlsx(

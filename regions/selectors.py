@@ -25,6 +25,7 @@ from regions.models import Program, ProgramMembership
 class RegionCohort:
     year: int
     confirmed: bool
+    years: tuple[int, ...] = ()  # every year whose membership counts
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,10 @@ def _memberships(program: Program | None):
 
 
 def region_cohorts(program: Program | None = None) -> dict[str, RegionCohort]:
-    """Each member region's cohort year (its earliest membership that counts)
-    and whether that cohort is certain (all its memberships that count are
-    confirmed). Regions outside the program are absent. One query."""
+    """Each member region's cohort year (its earliest membership that counts),
+    whether that cohort is certain (all its memberships that count are
+    confirmed) and every year whose membership counts. Regions outside the
+    program are absent. One query."""
     found: dict[str, RegionCohort] = {}
     for code, year, confirmed in (
         _memberships(program)
@@ -75,9 +77,13 @@ def region_cohorts(program: Program | None = None) -> dict[str, RegionCohort]:
     ):
         seen = found.get(code)
         if seen is None:
-            found[code] = RegionCohort(year=year, confirmed=confirmed)
-        elif not confirmed and seen.confirmed:
-            found[code] = RegionCohort(year=seen.year, confirmed=False)
+            found[code] = RegionCohort(year=year, confirmed=confirmed, years=(year,))
+        else:
+            found[code] = RegionCohort(
+                year=seen.year,
+                confirmed=seen.confirmed and confirmed,
+                years=(*seen.years, year),
+            )
     return found
 
 

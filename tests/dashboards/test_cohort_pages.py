@@ -56,3 +56,17 @@ def test_in_english_the_headlines_say_what_is_on_record_and_what_is_not(english)
     # Tangerang are members.
     assert "of the 4 program regions in this province reach the target" in province
     assert "targeted regions" not in province
+
+
+def test_a_cohort_view_counts_the_regions_listed_that_year(client):
+    cycle = scored_cycle([*CONFIRMED_2017, "33.02", "81.71"])
+    scoring_services.publish(cycle=cycle, final=False)
+
+    summary = client.get("/dashboard/data/?cohort=2019").json()["summary"]
+
+    # 24 confirmed + Kabupaten Banjar, as the home page counts 2019; Banyumas
+    # (cohort 2018, also listed in 2019) is in the view.
+    assert summary["members"] == 25
+    assert summary["denominator"] == 25
+    assert summary["assessed"] == 2  # Banyumas and Kota Ambon
+    assert summary["members_unconfirmed"] == 2  # Banjar; Banyumas for 2018

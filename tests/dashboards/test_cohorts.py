@@ -133,3 +133,14 @@ def test_bounds_of_a_single_point_are_widened_to_the_minimum_span() -> None:
     assert box is not None
     assert box["x"] == pytest.approx([105.7, 107.7])
     assert box["y"] == pytest.approx([-7.3, -5.3])
+
+
+def test_a_cohort_filter_keeps_every_region_listed_that_year() -> None:
+    regions = _registry_with_certainty()
+    regions["cohort_years"] = pd.Series([(2017,), (), (2018, 2019), (2017,)])
+
+    in_2019 = filter_frame(regions, cohort_year=2019)
+    in_2017 = filter_frame(regions, cohort_year=2017)
+
+    assert in_2019["region"].tolist() == ["12.71"]  # its cohort is 2018
+    assert in_2017["region"].tolist() == ["11.01", "36.74"]

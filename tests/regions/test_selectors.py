@@ -32,12 +32,13 @@ def test_a_cancelled_membership_counts_nowhere():
 def test_a_region_is_uncertain_when_any_membership_that_counts_is_unconfirmed():
     cohorts = selectors.region_cohorts()
 
-    assert cohorts["36.74"] == selectors.RegionCohort(year=2017, confirmed=True)
-    assert cohorts["52.03"] == selectors.RegionCohort(year=2017, confirmed=False)
+    cohort = selectors.RegionCohort
+    assert cohorts["36.74"] == cohort(year=2017, confirmed=True, years=(2017,))
+    assert cohorts["52.03"] == cohort(year=2017, confirmed=False, years=(2017,))
     # Banyumas: 2018 unconfirmed, 2019 confirmed -> cohort 2018, uncertain.
-    assert cohorts["33.02"] == selectors.RegionCohort(year=2018, confirmed=False)
+    assert cohorts["33.02"] == cohort(year=2018, confirmed=False, years=(2018, 2019))
     # Depok: 2018 cancelled, 2019 confirmed -> cohort 2019, certain.
-    assert cohorts["32.76"] == selectors.RegionCohort(year=2019, confirmed=True)
+    assert cohorts["32.76"] == cohort(year=2019, confirmed=True, years=(2019,))
     assert "11.01" not in cohorts
 
 
