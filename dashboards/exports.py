@@ -12,7 +12,8 @@ documented once under a pattern header such as "dimension:<KODE>".
 Text that a spreadsheet could take for a formula (lib.spreadsheets: starting
 with =, +, -, @, a tab or a carriage return, or their full-width forms) is
 neutralised: CSV cells get a leading apostrophe (OWASP's advice against CSV
-injection), XLSX cells are written as explicit string cells, never as formulas.
+injection), XLSX cells are written as explicit string cells, never as formulas,
+and quote-prefixed.
 """
 
 from __future__ import annotations
@@ -116,8 +117,10 @@ RELEASE_COLUMNS: list[Column] = [
     ),
     (
         "band",
-        "Kategori kesiapan menurut indeks (kosong bila tidak ada)",
-        "Readiness band of the index (empty when none)",
+        "Predikat kesiapan menurut indeks, dengan namanya dalam bahasa ekspor "
+        "(kosong bila tidak ada)",
+        "Readiness band of the index, by its name in the export's language "
+        "(empty when none)",
     ),
     (
         "complete",
@@ -216,10 +219,13 @@ _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 # The tables
 
 
-def release_table(frame: pd.DataFrame) -> pd.DataFrame:
+def release_table(
+    frame: pd.DataFrame, band_names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """The release export: the columns of RELEASE_COLUMNS in order, the details
     columns (dimension, element, aspect, sub_dimension, each by code) last.
-    A column the frame lacks is left empty."""
+    A column the frame lacks is left empty. `band_names` (band code -> name in
+    the export's language) names each band; a code it lacks is kept."""
     out: dict[str, Any] = {}
     n = len(frame)
     for source, header in _RELEASE_SOURCES.items():
@@ -227,6 +233,8 @@ def release_table(frame: pd.DataFrame) -> pd.DataFrame:
             values = frame[source]
         else:
             values = pd.Series([None] * n, index=frame.index, dtype=object)
+        if header == "band" and band_names:
+            values = values.map(lambda code: band_names.get(code, code))
         if header in _TEXT_DTYPES:
             values = values.astype("str")
         elif header in _INT_DTYPES:
@@ -311,9 +319,13 @@ def _cell_value(value: Any) -> Any:
 
 
 def _text_cell(ws: Any, value: str, font: Font | None = None) -> WriteOnlyCell:
-    """A cell that is always a string: never a formula nor an error code."""
+    """A cell that is always a string: never a formula nor an error code.
+    Formula-like text is also quote-prefixed (Excel's hidden apostrophe), so
+    it stays text when someone edits the cell."""
     cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", value))
     cell.data_type = "s"
+    if spreadsheets.is_formula_like(value):
+        cell.quotePrefix = True
     if font is not None:
         cell.font = font
     return cell

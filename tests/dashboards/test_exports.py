@@ -324,6 +324,7 @@ def test_xlsx_never_writes_formulas() -> None:
         cell = sheet.cell(row=row, column=comment)
         assert cell.data_type == "s"
         assert cell.value == text  # as it was: no apostrophe in XLSX
+        assert cell.quotePrefix  # Excel's hidden one: stays text when edited
         assert sheet.cell(row=row, column=citation).data_type == "s"
     for row in sheet.iter_rows():
         for cell in row:
@@ -401,3 +402,27 @@ def test_csv_neutralises_full_width_formulas_and_keeps_negative_numbers() -> Non
 
     assert back["comment"].tolist() == ["'" + text for text in texts]
     assert back["delta"].tolist() == [-1.5, -2.0, 0.0, 3.25]
+
+
+def test_release_table_names_bands_and_keeps_an_unknown_code() -> None:
+    frame = release_frame(release_content(), registry())
+    codes = list(frame["band"])
+    assert any(codes)
+    names = {code: f"Predikat {code.upper()}" for code in set(codes) if code}
+    unknown = sorted(names)[0]
+    del names[unknown]
+
+    table = release_table(frame, band_names=names)
+
+    assert list(table["band"]) == [names.get(code, code) for code in codes]
+    assert unknown in list(table["band"])
+
+
+def test_xlsx_quote_prefixes_only_formula_like_text() -> None:
+    table = pd.DataFrame({"comment": ["Baik", "\uff1d1+1", "-2"], "delta": [1, 2, -3]})
+
+    sheet = load_workbook(io.BytesIO(to_xlsx(table, sheet="Data")))["Data"]
+
+    cells = [sheet.cell(row=row, column=1) for row in (2, 3, 4)]
+    assert [cell.quotePrefix for cell in cells] == [False, True, False]
+    assert [sheet.cell(row=row, column=2).value for row in (2, 3, 4)] == [1, 2, -3]
