@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from assessments.models import Cycle, FrameworkVersion
+from assessments.models import Band, Cycle, FrameworkVersion
 from dashboards import analytics, charts, exports
 from regions import selectors
 from regions.models import Region
@@ -524,7 +524,11 @@ def ministry(cycle: Cycle) -> dict[str, Any]:
 
 
 def release_export(release: Release, fmt: str) -> bytes:
-    table = exports.release_table(release_frame(release))
+    band_names = {
+        band.code: band.name
+        for band in Band.objects.filter(framework__code=release.framework_code)
+    }
+    table = exports.release_table(release_frame(release), band_names=band_names)
     if fmt == "csv":
         return exports.to_csv(table)
     return exports.to_xlsx(

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.services import role_of
-from assessments.models import Cycle
+from assessments.models import Band, Cycle
 from regions.models import Region
 from scoring import services
 from scoring.models import RegionResult, Release, ScoreRun
@@ -30,8 +30,16 @@ def _release_rows(release: Release) -> list[dict]:
             code__in=[row["region"] for row in release.content["regions"]]
         ).values_list("code", "name")
     )
+    bands = {
+        band.code: band.name
+        for band in Band.objects.filter(framework__code=release.framework_code)
+    }
     rows = [
-        dict(row, name=names.get(row["region"], row["region"]))
+        dict(
+            row,
+            name=names.get(row["region"], row["region"]),
+            band_name=bands.get(row.get("band") or "", row.get("band") or ""),
+        )
         for row in release.content["regions"]
     ]
     return sorted(
