@@ -126,6 +126,9 @@ row("schema", "GET", 200, 200, 200, 200, 200, 200)
 row("score-list", "GET", 400, 400, 400, 400, 400, 400)
 row("scoring:console", "GET", 302, 404, 404, 404, 404, 200)
 row("scoring:latest", "GET", 200, 200, 200, 200, 200, 200)
+row("scoring:method", "GET", 200, 200, 200, 200, 200, 200)
+row("scoring:explorer", "GET", 200, 200, 200, 200, 200, 200)
+row("scoring:explorer-data", "GET", 200, 200, 200, 200, 200, 200)
 row("scoring:publish", "POST", 302, 404, 404, 404, 404, 404)
 row("scoring:recompute", "POST", 302, 404, 404, 404, 404, 404)
 row("scoring:release", "GET", 200, 200, 200, 200, 200, 200)
@@ -244,6 +247,11 @@ def world(panel, official, other_official, admin_user, masterplan_pdf):
         "notifications:open": {"pk": notification.pk},
         "scoring:latest": {"cycle": release.cycle_id},
         "scoring:release": {"cycle": release.cycle_id, "number": release.number},
+        "scoring:explorer": {"cycle": release.cycle_id, "number": release.number},
+        "scoring:explorer-data": {
+            "cycle": release.cycle_id,
+            "number": release.number,
+        },
         "release-detail": {"pk": release.pk},
         "release-scores": {"pk": release.pk},
         "release-region-score": {"pk": release.pk, "code": "36.74"},
