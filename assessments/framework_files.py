@@ -76,6 +76,9 @@ def _check(content: dict[str, Any]) -> dict[str, Any]:
             % {"target": target, "bands": ", ".join(band_codes)}
         )
     framework["target_band"] = target
+    framework["no_evidence_level"] = _no_evidence_level(content)
+    framework["min_reviews"] = _min_reviews(content)
+    framework["weight_ranges"] = _weight_ranges(content, framework)
     framework["dimensions"] = _groups(content, "dimensions", "sub_dimensions")
     framework["readiness_elements"] = _groups(
         content, "readiness_elements", "sub_elements"
@@ -169,6 +172,75 @@ def _weights(
             % {"key": key, "names": ", ".join(sorted(map(str, unknown)))}
         )
     return {name: _positive(weights, name, key) for name in names}
+
+
+def _no_evidence_level(content: dict[str, Any]) -> int | None:
+    """The level "no evidence" scores as; None (absent) means the lowest level."""
+    value = content.get("no_evidence_level")
+    if value is None:
+        return None
+    if isinstance(value, bool) or value not in LEVELS:
+        raise FrameworkFileError(
+            _("no_evidence_level must be one of the levels 1 to 5, not %r") % value
+        )
+    return int(value)
+
+
+def _min_reviews(content: dict[str, Any]) -> int:
+    value = content.get("min_reviews", 3)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise FrameworkFileError(
+            _("min_reviews must be a whole number of at least 1, not %r") % value
+        )
+    return value
+
+
+def _weight_ranges(
+    content: dict[str, Any], framework: dict[str, Any]
+) -> dict[str, dict[str, list[float]]]:
+    """{"part": {name: [lo, hi]}, "aspect": {...}}; each range holds its weight."""
+    ranges = content.get("weight_ranges")
+    if ranges is None:
+        return {}
+    if not isinstance(ranges, dict) or set(ranges) - {"part", "aspect"}:
+        raise FrameworkFileError(
+            _("weight_ranges must be a mapping with only 'part' and 'aspect'")
+        )
+    checked: dict[str, dict[str, list[float]]] = {}
+    for kind, names, weights in (
+        ("part", PARTS, framework["part_weights"]),
+        ("aspect", ASPECTS, framework["aspect_weights"]),
+    ):
+        given = ranges.get(kind)
+        if given is None:
+            continue
+        if not isinstance(given, dict) or set(given) - set(names):
+            raise FrameworkFileError(
+                _("weight_ranges.%(kind)s must map the names %(names)s to ranges")
+                % {"kind": kind, "names": ", ".join(names)}
+            )
+        checked[kind] = {}
+        for name, pair in given.items():
+            where = f"weight_ranges.{kind}.{name}"
+            if (
+                not isinstance(pair, list)
+                or len(pair) != 2
+                or any(
+                    isinstance(v, bool) or not isinstance(v, int | float) for v in pair
+                )
+            ):
+                raise FrameworkFileError(
+                    _("%s must be a list of two numbers [low, high]") % where
+                )
+            low, high = float(pair[0]), float(pair[1])
+            weight = float(weights[name])
+            if not 0 <= low <= weight <= high:
+                raise FrameworkFileError(
+                    _("%(where)s must satisfy 0 <= low <= weight (%(weight)s) <= high")
+                    % {"where": where, "weight": weights[name]}
+                )
+            checked[kind][name] = [low, high]
+    return checked
 
 
 def _levels(content: dict[str, Any]) -> dict[int, dict[str, str]]:

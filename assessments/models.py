@@ -81,6 +81,30 @@ class FrameworkVersion(Bilingual):
         validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text=_("Weight share of indicators with a level needed to be ranked."),
     )
+    no_evidence_level = models.PositiveSmallIntegerField(
+        _("level of 'no evidence'"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_(
+            "The level a 'no evidence' answer scores as; empty: the lowest level."
+        ),
+    )
+    min_reviews = models.PositiveSmallIntegerField(
+        _("minimum reviews"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("Submitted reviews a region needs to be ranked."),
+    )
+    weight_ranges = models.JSONField(
+        _("weight ranges"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Ranges the weights explorer allows: "
+            '{"part": {"blueprint": [lo, hi]}, "aspect": {...}}.'
+        ),
+    )
     source_sha256 = models.CharField(max_length=64, editable=False)
     loaded_at = models.DateTimeField(default=timezone.now, editable=False)
     locked_at = models.DateTimeField(

@@ -88,6 +88,9 @@ def _save_version(
         setattr(framework, f"{aspect}_weight", weight)
     framework.target_band = content["target_band"]
     framework.min_coverage = content["min_coverage"]
+    framework.no_evidence_level = content["no_evidence_level"]
+    framework.min_reviews = content["min_reviews"]
+    framework.weight_ranges = content["weight_ranges"]
     framework.source_sha256 = content["sha256"]
     framework.loaded_at = timezone.now()
     framework.full_clean()

@@ -168,3 +168,61 @@ def test_same_content_gives_the_same_fingerprint_whatever_the_layout(
     second = framework_files.read_framework(write(tmp_path, framework))["sha256"]
 
     assert first == second
+
+
+def test_shipped_framework_names_no_evidence_level_min_reviews_and_weight_ranges():
+    content = framework_files.read_framework(DEFAULT_FRAMEWORK)
+
+    assert content["no_evidence_level"] == 1
+    assert content["min_reviews"] == 3
+    assert content["weight_ranges"]["part"] == {
+        "blueprint": [40.0, 60.0],
+        "practice": [40.0, 60.0],
+    }
+    assert content["weight_ranges"]["aspect"]["outcome"] == [15.0, 45.0]
+
+
+def test_absent_evidence_settings_take_their_defaults(tmp_path, framework):
+    for key in ("no_evidence_level", "min_reviews", "weight_ranges"):
+        framework.pop(key, None)
+
+    content = framework_files.read_framework(write(tmp_path, framework))
+
+    assert content["no_evidence_level"] is None
+    assert content["min_reviews"] == 3
+    assert content["weight_ranges"] == {}
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("no_evidence_level", 0, "no_evidence_level must be one of the levels"),
+        ("no_evidence_level", True, "no_evidence_level must be one of the levels"),
+        ("min_reviews", 0, "min_reviews must be a whole number"),
+        ("min_reviews", "3", "min_reviews must be a whole number"),
+        ("weight_ranges", [1, 2], "weight_ranges must be a mapping"),
+        ("weight_ranges", {"dimension": {}}, "weight_ranges must be a mapping"),
+        (
+            "weight_ranges",
+            {"part": {"blueprint": [55, 60]}},
+            "weight_ranges.part.blueprint must satisfy",
+        ),
+        (
+            "weight_ranges",
+            {"aspect": {"output": [10]}},
+            "weight_ranges.aspect.output must be a list of two numbers",
+        ),
+        (
+            "weight_ranges",
+            {"aspect": {"sideways": [1, 2]}},
+            "weight_ranges.aspect must map the names",
+        ),
+    ],
+)
+def test_broken_evidence_settings_are_refused_naming_key_and_reason(
+    tmp_path, framework, key, value, message
+):
+    framework[key] = value
+
+    with pytest.raises(FrameworkFileError, match=message):
+        framework_files.read_framework(write(tmp_path, framework))
