@@ -138,3 +138,27 @@ def test_an_unknown_release_or_cycle_answers_404(client, release):
 def test_the_explorer_data_does_not_take_posts(client, release):
     url = reverse("scoring:explorer-data", args=[release.cycle_id, release.number])
     assert client.post(url).status_code == 405
+
+
+def test_precompute_explorer_fills_the_cache_the_page_reads(release):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from scoring import explorer
+
+    out = StringIO()
+    call_command("precompute_explorer", str(release.pk), stdout=out)
+    assert f"release {release.pk}: 8 regions" in out.getvalue()
+    given, _ = explorer.weight_ranges(release)
+    framework = release.content["framework"]
+    ranges = weights.normalise_ranges(
+        given,
+        framework["part_weights"],
+        framework["aspect_weights"],
+        explorer._aspect_codes(release.content),
+    )
+    stored = cache.get(explorer.attainable_key(release, ranges))
+    assert len(stored) == 8
+    with pytest.raises(CommandError, match="Rilis tidak ditemukan"):
+        call_command("precompute_explorer", "99999", stdout=out)
