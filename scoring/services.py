@@ -469,7 +469,9 @@ class ReleaseError(Exception):
 @transaction.atomic
 def publish(*, cycle: Cycle, final: bool, by: User | None = None) -> Release:
     """Compute afresh and publish the result as the cycle's next release; the
-    framework version is locked from then on."""
+    framework version is locked from then on. Content whose checksum equals
+    the cycle's latest release of the same kind returns that release (its
+    `unchanged` attribute is then True) instead of a new one."""
     from django.utils.translation import gettext as _
 
     from assessments.services import lock_framework
@@ -491,15 +493,25 @@ def publish(*, cycle: Cycle, final: bool, by: User | None = None) -> Release:
         raise ReleaseError(
             _("The final release is out: nothing more is published for this cycle.")
         )
+    kind = Release.Kind.FINAL if final else Release.Kind.PROVISIONAL
+    checksum = hashlib.sha256(_canonical(content).encode()).hexdigest()
+    if last is not None and last.checksum == checksum and last.kind == kind:
+        # Idempotent: the same content as the latest release (a double click,
+        # two admins at once: the cycle lock above serialises them) is that
+        # release, not a new number. A final release of content equal to the
+        # latest provisional one is still published: it changes the status.
+        last.unchanged = True
+        return last
     release = Release.objects.create(
         cycle=cycle,
         number=(last.number + 1) if last else 1,
-        kind=Release.Kind.FINAL if final else Release.Kind.PROVISIONAL,
+        kind=kind,
         published_by=by,
         framework_code=cycle.framework.code,
-        checksum=hashlib.sha256(_canonical(content).encode()).hexdigest(),
+        checksum=checksum,
         content=content,
     )
+    release.unchanged = False
     lock_framework(framework=cycle.framework)
     webhooks.emit(
         "release.published",

@@ -137,9 +137,16 @@ def publish(request: HttpRequest) -> HttpResponse:
     except services.ReleaseError as error:
         messages.error(request, error.message)
         return redirect("scoring:console")
-    messages.success(
-        request,
-        _("Release %(number)s (%(kind)s) is published.")
-        % {"number": found.number, "kind": found.get_kind_display().lower()},
-    )
+    if getattr(found, "unchanged", False):
+        messages.info(
+            request,
+            _("No changes since release %(number)s: nothing new was published.")
+            % {"number": found.number},
+        )
+    else:
+        messages.success(
+            request,
+            _("Release %(number)s (%(kind)s) is published.")
+            % {"number": found.number, "kind": found.get_kind_display().lower()},
+        )
     return redirect("scoring:release", cycle=cycle.pk, number=found.number)

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import Role
+from accounts.services import create_user
+from scoring import services
+from scoring.models import Release
+from tests.scoring.conftest import scored_cycle
+
+
+def publish_twice_at_once(cycle) -> list[Release]:
+    """Two provisional publishes of the same cycle: in two threads on
+    PostgreSQL (where the cycle lock serialises them), one after the other on
+    SQLite (which has no concurrent writers to race)."""
+    if connection.vendor != "postgresql":
+        return [services.publish(cycle=cycle, final=False) for _ in range(2)]
+    found: list[Release] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def worker() -> None:
+        try:
+            start.wait()
+            found.append(services.publish(cycle=cycle, final=False))
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    return found
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_publishes_at_once_of_unchanged_content_leave_one_release():
+    cycle = scored_cycle(["36.71", "36.74", "32.73"])
+
+    first, second = publish_twice_at_once(cycle)
+
+    assert Release.objects.filter(cycle=cycle).count() == 1
+    assert first.pk == second.pk
+    assert first.checksum == second.checksum
+    assert {first.unchanged, second.unchanged} == {False, True}
+
+
+@pytest.mark.django_db
+def test_publishing_unchanged_content_returns_the_latest_release(small_cycle):
+    first = services.publish(cycle=small_cycle, final=False)
+    again = services.publish(cycle=small_cycle, final=False)
+
+    assert again.pk == first.pk
+    assert again.number == 1
+    assert again.unchanged is True
+    assert first.unchanged is False
+
+
+@pytest.mark.django_db
+def test_a_final_release_of_unchanged_content_is_still_published(small_cycle):
+    first = services.publish(cycle=small_cycle, final=False)
+    final = services.publish(cycle=small_cycle, final=True)
+
+    assert final.pk != first.pk
+    assert final.kind == Release.Kind.FINAL
+    assert final.checksum == first.checksum
+    assert Release.objects.filter(cycle=small_cycle).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_console_says_there_is_no_change_since_the_latest_release(small_cycle):
+    admin = create_user(username="adm-idem", password="pw-a-1", role=Role.ADMIN)
+    client = Client()
+    client.force_login(admin)
+    url = reverse("scoring:publish")
+
+    client.post(url, {"cycle": small_cycle.pk, "kind": "provisional"})
+    response = client.post(url, {"cycle": small_cycle.pk, "kind": "provisional"})
+
+    assert response.status_code == 302
+    assert response.url == reverse("scoring:release", args=[small_cycle.pk, 1])
+    assert Release.objects.filter(cycle=small_cycle).count() == 1
+    texts = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("Tidak ada perubahan sejak rilis 1" in text for text in texts)
