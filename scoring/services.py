@@ -29,7 +29,7 @@ from api import webhooks
 from assessments.models import Cycle, Indicator
 from regions.models import Program, ProgramMembership, Region
 from reviews.models import Answer, Appeal, Consensus, Review
-from scoring import analytics
+from scoring import analytics, releases
 from scoring.models import RegionResult, Release, ScoreRun
 
 logger = logging.getLogger(__name__)
@@ -457,6 +457,9 @@ def release_content(
         "progress": result.progress,
         "alpha": _float(result.alpha),
         "regions": regions,
+        # The regions as they were, the framework's full mapping and every
+        # reviewer's answers (anonymous ids): see scoring/releases.py.
+        "snapshot": releases.snapshot(cycle, data),
     }
 
 

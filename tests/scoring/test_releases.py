@@ -92,3 +92,67 @@ def test_the_console_says_there_is_no_change_since_the_latest_release(small_cycl
     assert Release.objects.filter(cycle=small_cycle).count() == 1
     texts = [str(message) for message in get_messages(response.wsgi_request)]
     assert any("Tidak ada perubahan sejak rilis 1" in text for text in texts)
+
+
+@pytest.mark.django_db
+def test_a_release_keeps_the_regions_as_they_were_at_publication(small_cycle):
+    from regions.models import Province, Region
+
+    release = services.publish(cycle=small_cycle, final=False)
+    region = Region.objects.get(code="36.74")
+    before = {row["region"]: row for row in release.content["snapshot"]["regions"]}
+    other = Province.objects.exclude(code=region.province_id).first()
+    Region.objects.filter(code="36.74").update(
+        province=other, kind="kabupaten", population=1
+    )
+
+    stored = Release.objects.get(pk=release.pk).content["snapshot"]["regions"]
+    after = {row["region"]: row for row in stored}
+    assert set(after) == {"36.71", "36.74", "32.73", "31.71", "35.78"}
+    assert after["36.74"] == before["36.74"]
+    assert after["36.74"]["province"] == "36"
+    assert after["36.74"]["kind"] == "kota"
+    assert after["36.74"]["province_name"] == region.province.name
+    assert services.checksum_of(release) == release.checksum
+
+
+@pytest.mark.django_db
+def test_a_release_keeps_the_full_framework_mapping(small_cycle):
+    from assessments.models import Indicator
+
+    release = services.publish(cycle=small_cycle, final=False)
+    framework = release.content["snapshot"]["framework"]
+    indicator = Indicator.objects.select_related(
+        "sub_dimension__dimension", "readiness__element"
+    ).get(framework=small_cycle.framework, code=framework["indicators"][0]["code"])
+
+    assert (
+        len(framework["indicators"])
+        == Indicator.objects.filter(framework=small_cycle.framework).count()
+    )
+    first = framework["indicators"][0]
+    assert first["dimension"] == indicator.sub_dimension.dimension.code
+    assert first["readiness_element"] == indicator.readiness.element.code
+    assert first["levels"] == [1, 2, 3, 4, 5]
+    assert framework["bands"][-1]["upper_bound"] is None
+
+
+@pytest.mark.django_db
+def test_a_release_keeps_every_answer_under_anonymous_stable_reviewer_ids(
+    small_cycle,
+):
+    from django.contrib.auth.models import User
+
+    from reviews.models import Answer
+
+    first = services.publish(cycle=small_cycle, final=False)
+    final = services.publish(cycle=small_cycle, final=True)
+    answers = first.content["snapshot"]["answers"]
+
+    assert len(answers) == Answer.objects.filter(review__cycle=small_cycle).count()
+    ids = {row[2] for row in answers}
+    assert len(ids) == 3
+    names = set(User.objects.values_list("username", flat=True))
+    assert not ids & names
+    assert all(row[2].startswith("r-") and len(row[2]) == 18 for row in answers)
+    assert final.content["snapshot"]["answers"] == answers
