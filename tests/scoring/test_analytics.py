@@ -765,7 +765,7 @@ def test_each_draw_scores_its_resampled_levels(case):
     key = complete["index"].round(analytics.INDEX_DECIMALS).to_numpy()
     expected = 1 + (key[None, :] > key[:, None]).sum(axis=1)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(analytics, "_median_sampler", highest)
+        patch.setattr(analytics.bootstrap, "_median_sampler", highest)
         out = rank_intervals(
             answers,
             consensus,
@@ -799,9 +799,9 @@ def test_resampled_medians_have_the_bootstrap_distribution(
     answers, tabulated, monkeypatch
 ):
     if not tabulated:  # the path for many answers per cell: draw positions
-        monkeypatch.setattr(analytics, "_TUPLE_LIMIT", 0)
+        monkeypatch.setattr(analytics.bootstrap, "_TUPLE_LIMIT", 0)
     ordered = np.array([sorted(answers, key=lambda v: (np.isnan(v), v))] * 2)
-    sample = analytics._median_sampler(ordered, np.array([1.0, 2.5]))
+    sample = analytics.bootstrap._median_sampler(ordered, np.array([1.0, 2.5]))
     pairs = sample(np.random.default_rng(7), 40_000)
     assert pairs.shape == (40_000, 2, 2)  # draws, cells, (weight * median, weight)
     assert set(np.unique(pairs[:, 0, 1])) <= {0.0, 1.0}
