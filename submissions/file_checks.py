@@ -25,6 +25,8 @@ from defusedxml.ElementTree import ParseError, iterparse
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
+from submissions import active_content
+
 MAX_NAME_LENGTH = 255
 PDF_SIGNATURE = b"%PDF-"
 PDF_SIGNATURE_WINDOW = 1024  # readers accept some bytes before the header
@@ -66,10 +68,13 @@ class Refusal(StrEnum):
 
 
 class UploadRefused(Exception):
-    def __init__(self, code: Refusal, detail: str) -> None:
+    """`found` names the active content found (an English phrase), if any."""
+
+    def __init__(self, code: Refusal, detail: str, found: str = "") -> None:
         super().__init__(f"{code}: {detail}")
         self.code = code
         self.detail = detail
+        self.found = found
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,10 @@ def check_file(
                 _check_docx(file, head, limits)
         except _WholeFileRead as error:
             raise UploadRefused(Refusal.DAMAGED, str(error)) from None
+        except active_content.ActiveContent as error:
+            raise UploadRefused(
+                Refusal.UNSAFE, f"active content: {error}", found=error.found
+            ) from None
     return kind
 
 
@@ -173,10 +182,16 @@ class _GuardedFile(io.BufferedReader):
 
 def _check_pdf(file: IO[bytes], head: bytes) -> None:
     _check_pdf_signature(head)
+    active_content.check_pdf_head(head)
     _check_pdf_end(file)
     try:
         pages = _count_pdf_pages(file)
-    except (UploadRefused, DependencyError, MemoryError):
+    except (
+        UploadRefused,
+        active_content.ActiveContent,
+        DependencyError,
+        MemoryError,
+    ):
         raise
     except NotImplementedError as error:
         # pypdf raises this only for encryption it cannot handle (certificate
@@ -225,7 +240,9 @@ def _count_pdf_pages(file: IO[bytes]) -> int:
     reader = PdfReader(file, strict=False)
     if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
         raise UploadRefused(Refusal.PASSWORD, "PDF needs a password to open")
-    return len(reader.pages)
+    pages = len(reader.pages)
+    active_content.check_pdf(reader)
+    return pages
 
 
 # DOCX
@@ -238,12 +255,14 @@ def _check_docx(file: IO[bytes], head: bytes, limits: DocxLimits) -> None:
         with zipfile.ZipFile(file) as archive:
             entries = archive.infolist()
             _check_zip_entries(entries, limits)
+            active_content.check_docx_names(entries)
             names = {entry.filename for entry in entries}
             for part in DOCX_REQUIRED_PARTS:
                 if part not in names:
                     raise UploadRefused(Refusal.DAMAGED, f"DOCX has no {part}")
             for part in DOCX_REQUIRED_PARTS:
                 _check_xml(archive, part)
+            _check_active_parts(archive)
     except (
         zipfile.BadZipFile,  # also a CRC mismatch while reading a part
         zlib.error,
@@ -255,6 +274,15 @@ def _check_docx(file: IO[bytes], head: bytes, limits: DocxLimits) -> None:
         raise UploadRefused(
             Refusal.DAMAGED, f"broken zip: {type(error).__name__}: {error}"
         ) from error
+
+
+def _check_active_parts(archive: zipfile.ZipFile) -> None:
+    try:
+        active_content.check_docx_parts(archive)
+    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden) as error:
+        raise UploadRefused(Refusal.UNSAFE, f"relationships: {error}") from error
+    except ParseError as error:
+        raise UploadRefused(Refusal.DAMAGED, f"relationships: {error}") from error
 
 
 def _check_docx_signature(file: IO[bytes], head: bytes) -> None:

@@ -1,0 +1,204 @@
+"""Refuse active content in an uploaded PDF or DOCX (issue 13, finding 1).
+
+A pure module, called by `file_checks` once a file is known to be a readable PDF
+or zip. Each check raises `ActiveContent` with `found`, a short English phrase
+naming what was found (for the reason shown to the uploader), and `detail` for
+the logs. Kept, because a real masterplan may contain them: images, embedded
+spreadsheets or documents (OOXML packages), web hyperlinks, and PDF /URI links.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable
+
+from defusedxml.ElementTree import iterparse
+
+# PDF
+
+# Readers run these actions without asking, or hand the reader's data to others.
+PDF_ACTIONS = {
+    "/JavaScript": "JavaScript",
+    "/Launch": "a /Launch action that starts a program",
+    "/SubmitForm": "a /SubmitForm action",
+    "/ImportData": "an /ImportData action",
+    "/GoToR": "a /GoToR link to another file",
+    "/GoToE": "a /GoToE link to an embedded file",
+    "/RichMediaExecute": "rich media (Flash) content",
+}
+PDF_KEYS = {
+    "/JS": "JavaScript",
+    "/JavaScript": "JavaScript",
+    "/RichMediaContent": "rich media (Flash) content",
+    "/RichMediaSettings": "rich media (Flash) content",
+}
+PDF_SUBTYPES = {"/RichMedia": "rich media (Flash) content"}
+# Keys not followed: they lead to page content, fonts, images and appearance
+# streams (no actions there), and resolving a stream reads all its bytes.
+PDF_SKIPPED_KEYS = frozenset(
+    ["/Parent", "/Contents", "/Resources", "/AP", "/Thumb", "/Metadata", "/EF", "/FontFile", "/FontFile2", "/FontFile3", "/StructTreeRoot", "/PieceInfo"]
+)
+# Objects visited from the catalog; a masterplan of 50 MB has far fewer.
+PDF_MAX_OBJECTS = 500_000
+# Markup in the first kilobyte makes a browser or mail filter read it as HTML.
+MARKUP = re.compile(
+    rb"<\s*(?:!doctype|html|head|body|script|iframe|svg|object|embed|meta|a\s)",
+    re.IGNORECASE,
+)
+PDF_HEADER_LINE = re.compile(rb"%PDF-\d\.\d[ \t]*(?:%[^<\r\n]*)?$")
+
+EXECUTABLE_EXTENSIONS = frozenset(
+    ["exe", "dll", "js", "jse", "vbs", "vbe", "bat", "cmd", "ps1", "psm1", "scr", "msi", "msp", "com", "cpl", "hta", "jar", "lnk", "pif", "wsf", "wsh", "reg", "sh", "elf", "so", "app", "docm", "dotm", "xlsm", "xltm", "xlam", "pptm", "potm", "ppam", "sldm"]
+)
+
+
+class ActiveContent(Exception):
+    def __init__(self, found: str, detail: str) -> None:
+        super().__init__(f"{found}: {detail}")
+        self.found = found
+        self.detail = detail
+
+
+def check_pdf_head(head: bytes) -> None:
+    """Refuse an HTML/PDF polyglot: markup before or inside the header line."""
+    offset = head.find(b"%PDF-")
+    if offset > 0 and b"<" in head[:offset]:
+        raise ActiveContent("HTML markup before the PDF header", repr(head[:40]))
+    line = re.split(rb"[\r\n]", head[offset:], maxsplit=1)[0]
+    if not PDF_HEADER_LINE.match(line):
+        raise ActiveContent("HTML markup in the PDF header", repr(line[:60]))
+    if match := MARKUP.search(head):
+        raise ActiveContent(
+            "HTML markup at the start of the PDF", repr(match.group()[:20])
+        )
+
+
+def check_pdf(reader) -> None:
+    """Walk every object reachable from the trailer (catalog, /OpenAction, /AA
+    on the catalog, pages and annotations, the /Names trees, embedded files)."""
+    seen: set[tuple[int, int]] = set()
+    stack = [reader.trailer]
+    visited = 0
+    while stack:
+        node = stack.pop()
+        reference = getattr(node, "indirect_reference", None)
+        if hasattr(node, "idnum") and hasattr(node, "get_object"):
+            key = (node.idnum, node.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            node = node.get_object()
+        elif reference is not None:
+            key = (reference.idnum, reference.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+        visited += 1
+        if visited > PDF_MAX_OBJECTS:
+            raise ActiveContent("too many objects to check", f">{PDF_MAX_OBJECTS}")
+        if isinstance(node, dict):
+            _check_pdf_dictionary(node)
+            stack.extend(
+                value for name, value in node.items() if name not in PDF_SKIPPED_KEYS
+            )
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _check_pdf_dictionary(node: dict) -> None:
+    for key, found in PDF_KEYS.items():
+        if key in node:
+            raise ActiveContent(found, f"{key} key")
+    action = node.get("/S")
+    if isinstance(action, str) and action in PDF_ACTIONS:
+        raise ActiveContent(PDF_ACTIONS[action], f"/S {action}")
+    subtype = node.get("/Subtype")
+    if isinstance(subtype, str) and subtype in PDF_SUBTYPES:
+        raise ActiveContent(PDF_SUBTYPES[subtype], f"/Subtype {subtype}")
+    if node.get("/Type") == "/Filespec" or "/EF" in node:
+        for name_key in ("/UF", "/F"):
+            name = node.get(name_key)
+            if isinstance(name, str) and _is_executable(name):
+                raise ActiveContent(
+                    "an embedded program or script", f"embedded file {name!r}"
+                )
+
+
+# DOCX
+
+HYPERLINK_TYPE = "/hyperlink"
+REFUSED_RELATIONSHIPS = {
+    "/oleObject": "an OLE object",
+    "/control": "an ActiveX control",
+    "/activeXControlBinary": "an ActiveX control",
+    "/vbaProject": "macros (VBA)",
+    "/wordVbaData": "macros (VBA)",
+}
+WEB_SCHEMES = ("http://", "https://", "mailto:")
+DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
+
+
+def check_docx_names(entries: Iterable[zipfile.ZipInfo]) -> None:
+    """Refuse entry names that leave the folder they are extracted into, and
+    parts that hold macros, ActiveX controls, OLE objects or programs."""
+    for entry in entries:
+        name = entry.filename
+        parts = name.replace("\\", "/").split("/")
+        if name.startswith(("/", "\\")) or DRIVE_LETTER.match(name) or ".." in parts:
+            raise ActiveContent("a zip entry with a path outside the file", repr(name))
+        base = parts[-1].lower()
+        if base in ("vbaproject.bin", "vbadata.xml"):
+            raise ActiveContent("macros (VBA)", repr(name))
+        if name.lower().startswith("word/activex/"):
+            raise ActiveContent("an ActiveX control", repr(name))
+        if base.startswith("oleobject") and base.endswith(".bin"):
+            raise ActiveContent("an OLE object", repr(name))
+        if _is_executable(base):
+            raise ActiveContent("an embedded program or script", repr(name))
+
+
+def check_docx_parts(archive: zipfile.ZipFile) -> None:
+    """Refuse macro content types and relationships that reach outside the
+    file (other than web hyperlinks), or that point at OLE/ActiveX/VBA parts."""
+    for element in _elements(archive, "[Content_Types].xml"):
+        content_type = element.get("ContentType", "")
+        if "macroenabled" in content_type.lower() or "vba" in content_type.lower():
+            raise ActiveContent("macros (VBA)", f"content type {content_type}")
+    for entry in archive.infolist():
+        if entry.filename.endswith(".rels"):
+            for element in _elements(archive, entry.filename):
+                _check_relationship(entry.filename, element)
+
+
+def _check_relationship(part: str, element) -> None:
+    kind = element.get("Type", "")
+    target = element.get("Target", "")
+    for suffix, found in REFUSED_RELATIONSHIPS.items():
+        if kind.endswith(suffix):
+            raise ActiveContent(found, f"{part}: {kind} -> {target}")
+    if element.get("TargetMode", "").lower() != "external":
+        return
+    if kind.endswith(HYPERLINK_TYPE) and target.lower().startswith(WEB_SCHEMES):
+        return
+    found = (
+        "a link to a remote template"
+        if kind.endswith("/attachedTemplate")
+        else "a link to an outside file or address"
+    )
+    raise ActiveContent(found, f"{part}: {kind} -> {target}")
+
+
+def _elements(archive: zipfile.ZipFile, part: str):
+    """Elements of a small XML part, parsed without DTDs or entities."""
+    if part not in archive.namelist():
+        return
+    with archive.open(part) as stream:
+        for _event, element in iterparse(stream, forbid_dtd=True):
+            yield element
+            element.clear()
+
+
+def _is_executable(name: str) -> bool:
+    base = name.replace("\\", "/").rpartition("/")[2].lower().rstrip(". ")
+    return "." in base and base.rpartition(".")[2] in EXECUTABLE_EXTENSIONS
