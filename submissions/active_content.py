@@ -37,19 +37,67 @@ PDF_SUBTYPES = {"/RichMedia": "rich media (Flash) content"}
 # Keys not followed: they lead to page content, fonts, images and appearance
 # streams (no actions there), and resolving a stream reads all its bytes.
 PDF_SKIPPED_KEYS = frozenset(
-    ["/Parent", "/Contents", "/Resources", "/AP", "/Thumb", "/Metadata", "/EF", "/FontFile", "/FontFile2", "/FontFile3", "/StructTreeRoot", "/PieceInfo"]
+    [
+        "/Parent",
+        "/Contents",
+        "/Resources",
+        "/AP",
+        "/Thumb",
+        "/Metadata",
+        "/EF",
+        "/FontFile",
+        "/FontFile2",
+        "/FontFile3",
+        "/StructTreeRoot",
+        "/PieceInfo",
+    ]
 )
 # Objects visited from the catalog; a masterplan of 50 MB has far fewer.
 PDF_MAX_OBJECTS = 500_000
 # Markup in the first kilobyte makes a browser or mail filter read it as HTML.
 MARKUP = re.compile(
-    rb"<\s*(?:!doctype|html|head|body|script|iframe|svg|object|embed|meta|a\s)",
+    rb"<\s*(?:!doctype|html|head|body|script|iframe|svg|object|embed|meta)",
     re.IGNORECASE,
 )
-PDF_HEADER_LINE = re.compile(rb"%PDF-\d\.\d[ \t]*(?:%[^<\r\n]*)?$")
 
 EXECUTABLE_EXTENSIONS = frozenset(
-    ["exe", "dll", "js", "jse", "vbs", "vbe", "bat", "cmd", "ps1", "psm1", "scr", "msi", "msp", "com", "cpl", "hta", "jar", "lnk", "pif", "wsf", "wsh", "reg", "sh", "elf", "so", "app", "docm", "dotm", "xlsm", "xltm", "xlam", "pptm", "potm", "ppam", "sldm"]
+    [
+        "exe",
+        "dll",
+        "js",
+        "jse",
+        "vbs",
+        "vbe",
+        "bat",
+        "cmd",
+        "ps1",
+        "psm1",
+        "scr",
+        "msi",
+        "msp",
+        "com",
+        "cpl",
+        "hta",
+        "jar",
+        "lnk",
+        "pif",
+        "wsf",
+        "wsh",
+        "reg",
+        "sh",
+        "elf",
+        "so",
+        "app",
+        "docm",
+        "dotm",
+        "xlsm",
+        "xltm",
+        "xlam",
+        "pptm",
+        "potm",
+        "ppam",
+        "sldm",
+    ]
 )
 
 
@@ -66,7 +114,7 @@ def check_pdf_head(head: bytes) -> None:
     if offset > 0 and b"<" in head[:offset]:
         raise ActiveContent("HTML markup before the PDF header", repr(head[:40]))
     line = re.split(rb"[\r\n]", head[offset:], maxsplit=1)[0]
-    if not PDF_HEADER_LINE.match(line):
+    if b"<" in line:
         raise ActiveContent("HTML markup in the PDF header", repr(line[:60]))
     if match := MARKUP.search(head):
         raise ActiveContent(
@@ -135,7 +183,8 @@ REFUSED_RELATIONSHIPS = {
     "/vbaProject": "macros (VBA)",
     "/wordVbaData": "macros (VBA)",
 }
-WEB_SCHEMES = ("http://", "https://", "mailto:")
+WEB_SCHEMES = ("http", "https", "mailto")
+URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
 
 
@@ -179,7 +228,7 @@ def _check_relationship(part: str, element) -> None:
             raise ActiveContent(found, f"{part}: {kind} -> {target}")
     if element.get("TargetMode", "").lower() != "external":
         return
-    if kind.endswith(HYPERLINK_TYPE) and target.lower().startswith(WEB_SCHEMES):
+    if kind.endswith(HYPERLINK_TYPE) and _is_web_link(target):
         return
     found = (
         "a link to a remote template"
@@ -187,6 +236,14 @@ def _check_relationship(part: str, element) -> None:
         else "a link to an outside file or address"
     )
     raise ActiveContent(found, f"{part}: {kind} -> {target}")
+
+
+def _is_web_link(target: str) -> bool:
+    """A hyperlink to a web page or mail address: not file://, a UNC share, a
+    drive letter, a relative path (Word opens it as a file next to the
+    document) or another protocol handler (ms-msdt:, javascript:...)."""
+    scheme = URL_SCHEME.match(target.strip())
+    return scheme is not None and scheme.group(1).lower() in WEB_SCHEMES
 
 
 def _elements(archive: zipfile.ZipFile, part: str):

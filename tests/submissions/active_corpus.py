@@ -196,6 +196,14 @@ def file_share_ole_docx(path: Path) -> Path:
     return _zip(path, {"word/_rels/document.xml.rels": rels})
 
 
+def hyperlink_docx(path: Path, target: str) -> Path:
+    rels = _document_rels(
+        f'<Relationship Id="rId5" Type="{OFFICE_RELS}/hyperlink" '
+        f'Target="{target}" TargetMode="External"/>'
+    )
+    return _zip(path, {"word/_rels/document.xml.rels": rels})
+
+
 def embedded_executable_docx(path: Path) -> Path:
     return _zip(path, {"word/embeddings/setup.exe": b"MZ\x90\x00" + b"\0" * 60})
 

@@ -61,6 +61,34 @@ def test_absolute_and_drive_letter_zip_entries_are_refused(entry, tmp_path: Path
     assert "path outside" in refused.value.found
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "file://evil-share/payload.exe",
+        "\\\\evil-share\\payload.exe",
+        "C:\\Windows\\System32\\calc.exe",
+        "ms-msdt:/id PCWDiagnostic",
+        "javascript:alert(1)",
+        "payload.docm",
+    ],
+)
+def test_hyperlinks_to_files_shares_and_protocol_handlers_are_refused(
+    target, tmp_path: Path
+):
+    path = corpus.hyperlink_docx(tmp_path / "a.docx", target)
+    with pytest.raises(UploadRefused) as refused:
+        check_file(path, "a.docx")
+    assert "outside file or address" in refused.value.found
+
+
+@pytest.mark.parametrize(
+    "target", ["https://tangerangselatankota.go.id/", "mailto:diskominfo@x.go.id"]
+)
+def test_hyperlinks_to_web_pages_and_mail_addresses_are_kept(target, tmp_path):
+    path = corpus.hyperlink_docx(tmp_path / "a.docx", target)
+    assert check_file(path, "a.docx") is FileKind.DOCX
+
+
 def test_a_docx_with_an_image_a_hyperlink_and_a_spreadsheet_is_kept(tmp_path: Path):
     assert check_file(corpus.legitimate_docx(tmp_path / "a.docx"), "a.docx") is (
         FileKind.DOCX
