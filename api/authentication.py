@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions, permissions
 
 from api import tokens
@@ -19,7 +20,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         token = tokens.check(header[len(self.keyword) + 1 :].strip())
         if token is None:
             raise exceptions.AuthenticationFailed(
-                "The token is unknown, expired or revoked."
+                _("The token is unknown, expired or revoked.")
             )
         return token.user, token
 
@@ -30,7 +31,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 class TokenScope(permissions.BasePermission):
     """A read-scoped token only reads; sessions and write tokens may write."""
 
-    message = "This token may only read: issue one with the write scope."
+    message = _("This token may only read: issue one with the write scope.")
 
     def has_permission(self, request, view) -> bool:
         token = request.auth

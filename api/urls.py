@@ -1,8 +1,8 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import token_views, views, workspace
+from api import errors, token_views, views, workspace
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
@@ -24,4 +24,7 @@ urlpatterns = [
     ),
     path("tokens/", token_views.tokens, name="api-tokens"),
     path("tokens/<int:pk>/revoke/", token_views.revoke, name="api-token-revoke"),
+    # Keep last (add routes above it): any other path under /api/ is the JSON
+    # 404. Only paths ending in "/", so APPEND_SLASH still redirects the rest.
+    re_path(r"^.*/$", errors.not_found),
 ]

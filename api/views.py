@@ -11,20 +11,20 @@ from typing import Any
 
 import django_filters
 from django.core.cache import cache as django_cache
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.db.models.fields.json import KeyTransform
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import filters, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api import serializers
+from api.cycles import cycle_filterset, cycle_parameter, cycle_q
 from api.pagination import Pages
 from api.renderers import CSVRenderer
 from assessments.models import (
@@ -273,7 +273,7 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
     renderer_classes = [JSONRenderer, CSVRenderer]
     pagination_class = Pages
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
-    filterset_fields = ["cycle", "kind"]
+    filterset_class = cycle_filterset(Release, "kind")
 
     def get_queryset(self):
         # The content can be large: the list takes only its progress.
@@ -286,7 +286,9 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses=serializers.ScoreSerializer(many=True), parameters=[BAND])
     @action(detail=True, methods=["get"], url_path="scores")
-    def scores(self, request: Request, pk: str | None = None) -> Response:
+    def scores(
+        self, request: Request, pk: str | None = None, format: str | None = None
+    ) -> Response:
         return scores_response(
             self, request, lambda: self._release(pk), cache=RELEASE_CACHE, pk=pk
         )
@@ -297,7 +299,11 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=serializers.ScoreDetailSerializer)
     @action(detail=True, methods=["get"], url_path=r"scores/(?P<code>\d{2}\.\d{2})")
     def region_score(
-        self, request: Request, pk: str | None = None, code: str = ""
+        self,
+        request: Request,
+        pk: str | None = None,
+        code: str = "",
+        format: str | None = None,
     ) -> Response:
         def build(release: Release) -> Any:
             for row in score_rows(release, with_levels=True):
@@ -321,25 +327,14 @@ class ScoresViewSet(viewsets.GenericViewSet):
     @extend_schema(
         responses=serializers.ScoreSerializer(many=True),
         parameters=[
-            OpenApiParameter(
-                "cycle",
-                OpenApiTypes.INT,
-                required=True,
-                description="Cycle year or id.",
-            ),
+            cycle_parameter(required=True),
             BAND,
         ],
     )
-    def list(self, request: Request) -> Response:
-        value = request.query_params.get("cycle", "").strip()
-        if not value.isdigit():
-            raise ValidationError(
-                {"cycle": ["Give a cycle year (e.g. 2017) or a cycle id."]}
-            )
-        number = int(value)
+    def list(self, request: Request, format: str | None = None) -> Response:
         release = (
             Release.objects.defer("content")
-            .filter(Q(cycle__year=number) | Q(cycle_id=number))
+            .filter(cycle_q(request.query_params.get("cycle", "")))
             .order_by("-published_at", "-pk")
             .first()
         )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -20,6 +21,7 @@ from rest_framework.response import Response
 from accounts.models import Role
 from accounts.services import role_of
 from api.authentication import TokenScope
+from api.cycles import cycle_filterset
 from assessments.models import Indicator
 from reviews import services as review_services
 from reviews.models import Review
@@ -158,12 +160,21 @@ class UploadSerializer(serializers.Serializer):
     )
 
 
+def _file_messages() -> set[str]:
+    """The refusals that are about the uploaded file (reported under `file`)."""
+    return {
+        submission_services.too_large_message(),
+        str(submission_services.no_space_message()),
+        *(str(m) for m in submission_services.REFUSAL_MESSAGES.values()),
+    }
+
+
 class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     """The caller's submissions: officials their region's, ministry staff all."""
 
     serializer_class = SubmissionSerializer
     permission_classes = [IsAuthenticated, TokenScope]
-    filterset_fields = ["cycle", "status"]
+    filterset_class = cycle_filterset(Submission, "status")
     queryset = Submission.objects.none()  # for the schema; see get_queryset
 
     def get_queryset(self):
@@ -192,7 +203,13 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         url_path=r"versions/(?P<version>\d+)/download",
         url_name="download",
     )
-    def download(self, request: Request, pk: str | None = None, version: str = ""):
+    def download(
+        self,
+        request: Request,
+        pk: str | None = None,
+        version: str = "",
+        format: str | None = None,
+    ):
         """A document version's file, as an attachment."""
         submission = self.get_object()
         found = get_object_or_404(
@@ -211,12 +228,17 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         parser_classes=[MultiPartParser],
         url_path="documents",
     )
-    def documents(self, request: Request, pk: str | None = None) -> Response:
+    def documents(
+        self, request: Request, pk: str | None = None, format: str | None = None
+    ) -> Response:
         submission = self.get_object()
         if not submission_services.may_edit(request.user, submission):
             raise exceptions.PermissionDenied(
-                "Only the region's officials upload documents."
+                _("Only the region's officials can upload documents.")
             )
+        # The upload handlers record their refusals while the body is parsed:
+        # parse it first, or a too-large file reads as no file at all.
+        request.data  # noqa: B018
         refused = getattr(request._request, "refused_uploads", {})
         if refused.get("file") == upload_handlers.TOO_LARGE:
             raise exceptions.ValidationError(
@@ -236,7 +258,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
             )
         elif not data.get("kind"):
             raise exceptions.ValidationError(
-                {"kind": ["Give the document kind, or the document to version."]}
+                {"kind": [_("Give the document kind, or the document to version.")]}
             )
         try:
             version = submission_services.upload_document(
@@ -270,7 +292,9 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         parser_classes=[MultiPartParser, JSONParser],
         url_path="evidence",
     )
-    def evidence(self, request: Request, pk: str | None = None) -> Response:
+    def evidence(
+        self, request: Request, pk: str | None = None, format: str | None = None
+    ) -> Response:
         """Add practice evidence for a Practice indicator (same checks as the
         browser's form)."""
         item = self._save_evidence(request, self.get_object(), None)
@@ -321,10 +345,12 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     ) -> EvidenceItem:
         if not submission_services.may_edit(request.user, submission):
             raise exceptions.PermissionDenied(
-                "Only the region's officials change evidence."
+                _("Only the region's officials can change evidence.")
             )
         if not hasattr(request.data, "keys"):
-            raise exceptions.ValidationError({"non_field_errors": ["Send an object."]})
+            raise exceptions.ValidationError(
+                {"non_field_errors": [_("Send an object.")]}
+            )
         data = {key: request.data.get(key) for key in request.data if key != "file"}
         code = data.get("indicator")
         if code:  # clients name indicators by code; the form takes its key
@@ -355,9 +381,8 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
                 item=item,
             )
         except submission_services.SubmissionError as error:
-            raise exceptions.ValidationError(
-                {"non_field_errors": [error.message]}
-            ) from error
+            field = "file" if error.message in _file_messages() else "non_field_errors"
+            raise exceptions.ValidationError({field: [error.message]}) from error
 
     def _evidence_data(self, item: EvidenceItem) -> dict[str, Any]:
         item = EvidenceItem.objects.select_related("indicator").get(pk=item.pk)
@@ -393,7 +418,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = AssignmentSerializer
     permission_classes = [IsAuthenticated, TokenScope]
-    filterset_fields = ["cycle", "status"]
+    filterset_class = cycle_filterset(Review, "status")
 
     queryset = Review.objects.none()  # for the schema; see get_queryset
 
@@ -465,7 +490,7 @@ class ReviewViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         unknown = sorted(set(form.validated_data["answers"]) - set(codes))
         if unknown:
             raise exceptions.ValidationError(
-                {"answers": [f"Unknown indicator: {', '.join(unknown)}"]}
+                {"answers": [_("Unknown indicator: %s") % ", ".join(unknown)]}
             )
         answers = {
             codes[code]: AnswerInput(

@@ -36,6 +36,29 @@ class LanguageMiddleware:
         return response
 
 
+# Permissions-Policy -----------------------------------------------------------
+
+
+class PermissionsPolicyMiddleware:
+    """Send settings.PERMISSIONS_POLICY (feature -> allow list, `()` = nobody)
+    as the Permissions-Policy header of every response: the system never uses
+    the camera, microphone, location, payments or USB devices, so no page, nor
+    anything framed into one, may ask for them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}={allow}"
+            for feature, allow in getattr(settings, "PERMISSIONS_POLICY", {}).items()
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
 # Request ids ------------------------------------------------------------------
 
 REQUEST_ID = contextvars.ContextVar("request_id", default="-")

@@ -128,3 +128,14 @@ def test_json_log_lines_carry_the_request_id():
     assert line["message"] == "hello"
     assert line["request_id"] == "req-12345678"
     assert line["level"] == "WARNING"
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/api/v1/regions/", "/api/v1/nothing-here/", "/no-such-page/"]
+)
+def test_every_response_denies_powerful_browser_features(client, url):
+    policy = client.get(url)["Permissions-Policy"]
+    features = dict(part.strip().split("=", 1) for part in policy.split(","))
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert features[feature] == "()"
+    assert set(features.values()) == {"()"}
