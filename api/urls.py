@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import errors, token_views, views, workspace
+from api import errors, packages, token_views, views, workspace
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
@@ -15,6 +15,11 @@ router.register("assignments", workspace.AssignmentViewSet, basename="assignment
 router.register("reviews", workspace.ReviewViewSet, basename="review")
 
 urlpatterns = [
+    re_path(
+        r"^v1/releases/(?P<pk>[^/]+)/package\.zip$",
+        packages.release_package,
+        name="release-package",
+    ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's settings as a script file: no inline
