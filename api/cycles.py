@@ -43,7 +43,7 @@ def cycle_q(value: str, prefix: str = "cycle") -> Q:
 
 def cycle_parameter(required: bool = False) -> OpenApiParameter:
     return OpenApiParameter(
-        "cycle", OpenApiTypes.STR, required=required, description=DESCRIPTION
+        "cycle", OpenApiTypes.INT, required=required, description=DESCRIPTION
     )
 
 
