@@ -157,6 +157,7 @@ def build(release: Release) -> bytes:
         row = {"code": code, **values}
         extra = mapping.get(code, {})
         for key in (
+            "order",
             "dimension",
             "sub_dimension",
             "readiness_element",

@@ -113,6 +113,10 @@ def framework_snapshot(cycle: Cycle) -> dict[str, Any]:
         )
     return {
         "code": framework.code,
+        "settings": {
+            name: getattr(framework, name, None)
+            for name in ("no_evidence_level", "min_reviews", "weight_ranges")
+        },
         "indicators": indicators,
         "bands": [
             {"code": code, "upper_bound": _number(upper)}
@@ -149,6 +153,7 @@ def snapshot(cycle: Cycle, data: Any) -> dict[str, Any]:
         "regions": regions_snapshot(codes),
         "framework": framework_snapshot(cycle),
         "answers": answers_snapshot(cycle, data.answers),
+        "target": data.target,
     }
 
 

@@ -405,18 +405,16 @@ def _canonical(content: dict[str, Any]) -> str:
     )
 
 
-def release_content(
-    cycle: Cycle, data: CycleData, result: analytics.CycleResult
-) -> dict[str, Any]:
-    """What a release keeps: the framework's weights and bands, every region's
-    result, and the indicator levels each result was computed from."""
-    framework = cycle.framework
-    codes = dict(
-        Indicator.objects.filter(framework=framework).values_list("pk", "code")
-    )
+def region_entries(
+    cycle: Cycle, result: analytics.CycleResult, codes: dict[Any, str]
+) -> list[dict[str, Any]]:
+    """The `regions` of a release's content (also what verify_release
+    recomputes); `codes` maps the result's indicator ids to their codes."""
     levels: dict[str, dict[str, str]] = {}
     for record in result.levels.to_dict("records"):
-        levels.setdefault(record["region"], {})[codes[int(record["indicator"])]] = {
+        indicator = record["indicator"]
+        code = codes[int(indicator) if str(indicator).isdigit() else indicator]
+        levels.setdefault(record["region"], {})[code] = {
             "level": str(_decimal(record["level"]).normalize()),
             "source": record["source"],
         }
@@ -438,6 +436,19 @@ def release_content(
                 "levels": levels.get(row.region_id, {}),
             }
         )
+    return regions
+
+
+def release_content(
+    cycle: Cycle, data: CycleData, result: analytics.CycleResult
+) -> dict[str, Any]:
+    """What a release keeps: the framework's weights and bands, every region's
+    result, and the indicator levels each result was computed from."""
+    framework = cycle.framework
+    codes = dict(
+        Indicator.objects.filter(framework=framework).values_list("pk", "code")
+    )
+    regions = region_entries(cycle, result, codes)
     return {
         "cycle": {"id": cycle.pk, "name": cycle.name, "year": cycle.year},
         "framework": {

@@ -156,3 +156,61 @@ def test_a_release_keeps_every_answer_under_anonymous_stable_reviewer_ids(
     assert not ids & names
     assert all(row[2].startswith("r-") and len(row[2]) == 18 for row in answers)
     assert final.content["snapshot"]["answers"] == answers
+
+
+def _package_file(release, tmp_path, edit=None):
+    import zipfile
+
+    from scoring import package
+
+    path = tmp_path / "package.zip"
+    body = package.build(release)
+    if edit is None:
+        path.write_bytes(body)
+        return path
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(body)) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    members = edit(members)
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+    return path
+
+
+@pytest.mark.django_db
+def test_an_untampered_package_verifies(small_cycle, tmp_path, capsys):
+    from django.core.management import call_command
+
+    release = services.publish(cycle=small_cycle, final=False)
+    path = _package_file(release, tmp_path)
+
+    call_command("verify_release", str(path))
+
+    assert "every published number" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_a_tampered_number_in_a_package_is_reported(small_cycle, tmp_path, capsys):
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    release = services.publish(cycle=small_cycle, final=False)
+    target = next(r for r in release.content["regions"] if r["region"] == "36.74")
+
+    def edit(members):
+        meta = json.loads(members["release.json"])
+        region = next(r for r in meta["content"]["regions"] if r["region"] == "36.74")
+        region["index"] = "4.999999"
+        members["release.json"] = json.dumps(meta).encode()
+        return members
+
+    path = _package_file(release, tmp_path, edit)
+    with pytest.raises(CommandError, match="berbeda"):
+        call_command("verify_release", str(path))
+
+    out = capsys.readouterr().out
+    assert f"36.74 index: published '4.999999', recomputed '{target['index']}'" in out
+    assert "checksum" in out
