@@ -3,6 +3,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from dashboards import services as dashboards
 from regions.filters import RegionFilter
 from regions.models import ProgramMembership, Region
 
@@ -30,5 +31,9 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "regions/region_detail.html",
-        {"region": region, "memberships": memberships},
+        {
+            "region": region,
+            "memberships": memberships,
+            "assessed": dashboards.scorecard_release(region) is not None,
+        },
     )
