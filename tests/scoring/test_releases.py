@@ -44,7 +44,9 @@ def publish_twice_at_once(cycle) -> list[Release]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_publishes_at_once_of_unchanged_content_leave_one_release():
+def test_two_publishes_at_once_of_unchanged_content_leave_one_release(
+    committed_data,
+):
     cycle = scored_cycle(["36.71", "36.74", "32.73"])
 
     first, second = publish_twice_at_once(cycle)

@@ -105,6 +105,7 @@ row("regions:detail", "GET", 200, 200, 200, 200, 200, 200)
 row("regions:list", "GET", 200, 200, 200, 200, 200, 200)
 row("release-detail", "GET", 200, 200, 200, 200, 200, 200)
 row("release-list", "GET", 200, 200, 200, 200, 200, 200)
+row("release-package", "GET", 200, 200, 200, 200, 200, 200)
 row("release-region-score", "GET", 200, 200, 200, 200, 200, 200)
 row("release-scores", "GET", 200, 200, 200, 200, 200, 200)
 row("review-detail", "GET", 401, 404, 404, 200, 404, 200)
@@ -254,6 +255,7 @@ def world(panel, official, other_official, admin_user, masterplan_pdf):
         },
         "release-detail": {"pk": release.pk},
         "release-scores": {"pk": release.pk},
+        "release-package": {"pk": release.pk},
         "release-region-score": {"pk": release.pk, "code": "36.74"},
         "cycle-detail": {"pk": submission.cycle_id},
         "framework-detail": {"pk": submission.cycle.framework_id},
