@@ -210,9 +210,19 @@ class ScoreSerializer(serializers.Serializer):
     region = serializers.CharField()
     name = serializers.CharField()
     index = serializers.DecimalField(9, 6, allow_null=True)
-    band = serializers.CharField(allow_blank=True)
-    coverage = serializers.DecimalField(9, 6, allow_null=True)
-    complete = serializers.BooleanField()
+    band = serializers.CharField(
+        allow_blank=True, help_text='Band code; "" for an incomplete result.'
+    )
+    coverage = serializers.DecimalField(
+        9,
+        6,
+        allow_null=True,
+        help_text="Share of the index's weight with an evidenced level (0-1).",
+    )
+    complete = serializers.BooleanField(
+        help_text="Coverage reaches the framework minimum; false: incomplete "
+        '(no band, no rank, unranked_reason "incomplete").'
+    )
     blueprint = serializers.DecimalField(9, 6, allow_null=True)
     practice = serializers.DecimalField(9, 6, allow_null=True)
     aggregates = serializers.DictField(child=serializers.FloatField())
@@ -222,8 +232,80 @@ class ScoreSerializer(serializers.Serializer):
     rank_province = serializers.IntegerField(allow_null=True)
     rank_cohort = serializers.IntegerField(allow_null=True)
     rank_size = serializers.IntegerField(allow_null=True)
-    rank_low = serializers.IntegerField(allow_null=True)
-    rank_high = serializers.IntegerField(allow_null=True)
+    rank_low = serializers.IntegerField(
+        allow_null=True, help_text="Best national rank of the 90% rank interval."
+    )
+    rank_high = serializers.IntegerField(
+        allow_null=True, help_text="Worst national rank of the 90% rank interval."
+    )
+    ranked = serializers.BooleanField(
+        help_text="Ranked: complete and at least min_reviews submitted reviews. "
+        "Unranked rows have null ranks."
+    )
+    unranked_reason = serializers.ChoiceField(
+        choices=["", "incomplete", "few_reviews", "no_index"],
+        allow_blank=True,
+        help_text='Why the row is not ranked: "incomplete" (coverage below the '
+        'framework minimum: no band either), "few_reviews" (fewer than '
+        'min_reviews submitted reviews), "no_index"; "" when ranked.',
+    )
+    n_reviews = serializers.IntegerField(
+        allow_null=True,
+        help_text="Submitted reviews of the region (null in releases published "
+        "before it was recorded).",
+    )
+    min_reviews = serializers.IntegerField(
+        help_text="Submitted reviews a region needs to be ranked in this release."
+    )
+    tie_low = serializers.IntegerField(
+        allow_null=True,
+        help_text="First rank of the region's national tied group (regions "
+        "whose intervals cannot be told apart). Order and label a public "
+        "ranking by group ('rank 3-9'), the point rank second.",
+    )
+    tie_high = serializers.IntegerField(
+        allow_null=True, help_text="Last rank of the national tied group."
+    )
+    index_low = serializers.DecimalField(
+        9,
+        6,
+        allow_null=True,
+        help_text="Lower end of the index's 90% interval (bootstrap over whole "
+        "reviews).",
+    )
+    index_high = serializers.DecimalField(
+        9, 6, allow_null=True, help_text="Upper end of the index's 90% interval."
+    )
+    index_adjusted = serializers.DecimalField(
+        9,
+        6,
+        allow_null=True,
+        help_text="Sensitivity only, not the official index: the index with each "
+        "reviewer's severity taken out.",
+    )
+    rank_adjusted = serializers.IntegerField(
+        allow_null=True,
+        help_text="Sensitivity: the national rank by index_adjusted.",
+    )
+    rank_change = serializers.IntegerField(
+        allow_null=True,
+        help_text="rank_national - rank_adjusted: positive when the region "
+        "climbs once severity is taken out.",
+    )
+    uncertainty = serializers.DictField(
+        child=serializers.DictField(),
+        help_text='Per peer group ("national", "kind", "province", "cohort", '
+        '"size", present only where the region is ranked): {"interval": [best, '
+        'worst] 90% rank interval, "tie": [first, last] tied group}. Not in CSV.',
+    )
+    low_agreement = serializers.BooleanField(
+        help_text="The release's inter-reviewer agreement (Krippendorff's alpha) "
+        "is below 0.667: small rank differences are not meaningful."
+    )
+    caveat = serializers.CharField(
+        allow_blank=True,
+        help_text="The release's caveat in the response language, '' when none.",
+    )
 
 
 class ScoreDetailSerializer(ScoreSerializer):

@@ -14,6 +14,7 @@ from django.core.cache import cache as django_cache
 from django.db.models import Count, Prefetch
 from django.db.models.fields.json import KeyTransform
 from django.http import Http404, HttpResponse
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import filters, viewsets
@@ -35,6 +36,7 @@ from assessments.models import (
     ReadinessElement,
     RubricLevel,
 )
+from dashboards import display
 from regions.models import ProgramMembership, Region
 from scoring.models import Release
 
@@ -142,8 +144,12 @@ def score_rows(release: Release, *, with_levels: bool = False) -> list[dict[str,
             code__in=[r["region"] for r in release.content["regions"]]
         ).values_list("code", "name")
     )
+    content = release.content
+    low_agreement = display.low_agreement(content)
+    caveat = display.caveat(content)
     rows = []
-    for region in release.content["regions"]:
+    for region in content["regions"]:
+        shown = display.entry(region, content)
         row = {
             "region": region["region"],
             "name": names.get(region["region"], ""),
@@ -158,30 +164,45 @@ def score_rows(release: Release, *, with_levels: bool = False) -> list[dict[str,
             **region["ranks"],
             "rank_low": region["rank_interval"][0],
             "rank_high": region["rank_interval"][1],
+            "ranked": shown["ranked"],
+            "unranked_reason": shown["unranked_reason"],
+            "n_reviews": shown["n_reviews"],
+            "min_reviews": shown["min_reviews"],
+            "tie_low": shown["tie"][0],
+            "tie_high": shown["tie"][1],
+            "index_low": shown["index_interval"][0],
+            "index_high": shown["index_interval"][1],
+            "index_adjusted": shown["index_adjusted"],
+            "rank_adjusted": shown["rank_adjusted"],
+            "rank_change": shown["rank_change"],
+            "uncertainty": shown["uncertainty"],
+            "low_agreement": low_agreement,
+            "caveat": caveat,
         }
         if with_levels:
             row["levels"] = region["levels"]
         rows.append(row)
     return sorted(
         rows,
-        key=lambda r: (
-            r["rank_national"] is None,
-            r["rank_national"] or 0,
-            r["region"],
-        ),
+        key=lambda r: display.sort_key(r, r["rank_national"], r["region"]),
     )
 
 
 def flat(row: dict[str, Any]) -> dict[str, Any]:
     """A CSV row: the aggregates as their own columns."""
-    out = {k: v for k, v in row.items() if k not in ("aggregates", "levels")}
+    out = {
+        k: v for k, v in row.items() if k not in ("aggregates", "levels", "uncertainty")
+    }
     out.update(row.get("aggregates", {}))
     return out
 
 
 def etag_for(release: Release, request: Request) -> str:
     """Strong: the release's checksum and the exact representation asked for."""
-    key = f"{release.checksum}|{request.get_full_path()}|{request.accepted_renderer.format}"
+    key = (
+        f"{release.checksum}|{request.get_full_path()}"
+        f"|{request.accepted_renderer.format}|{get_language()}"
+    )
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
 
@@ -219,7 +240,8 @@ def cached(
     changes, so neither do they). With the release's `pk` known, a cached
     representation is served without touching the database."""
     renderer = request.accepted_renderer
-    here = f"{request.get_full_path()}|{renderer.format}"
+    # The language too: the caveat text follows the language switch.
+    here = f"{request.get_full_path()}|{renderer.format}|{get_language()}"
     key = f"api:release:{pk}:{hashlib.sha256(here.encode()).hexdigest()}" if pk else ""
     found = (RENDERED.get(key) or django_cache.get(key)) if key else None
     if found is None:

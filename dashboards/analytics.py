@@ -16,6 +16,13 @@ The release frame (release_frame) has one row per region of the release:
                            size_class (str, "" when none)
     the ranks              rank_national, rank_kind, rank_province,
                            rank_cohort, rank_size, rank_low, rank_high (Int64)
+    the status             ranked (bool), unranked_reason (str: "incomplete",
+                           "few_reviews", "no_index" or ""), n_reviews,
+                           tie_low, tie_high (national tied group),
+                           rank_adjusted, rank_change (Int64), index_low,
+                           index_high, index_adjusted (float64), uncertainty
+                           (object: the per-peer-group interval and tie);
+                           see result_status for old releases
     the details            one float64 column per details key of the release,
                            named as the key ("dimension:GOV", "element:STR",
                            "aspect:baseline", "sub_dimension:GOV.KEB", ...)
@@ -134,6 +141,70 @@ def detail_columns(columns: Iterable[str]) -> list[str]:
 
 
 # --------------------------------------------------------------------------
+# A result's status (ranked, tied group, sensitivity)
+
+MIN_REVIEWS = 3  # the framework's default when a release does not say
+UNRANKED_REASONS = ("incomplete", "few_reviews", "no_index")
+
+
+def _pair(value: Any) -> list[Any]:
+    pair = list(value) if isinstance(value, list | tuple) else []
+    return [*pair, None, None][:2]
+
+
+def min_reviews(content: Mapping[str, Any]) -> int:
+    """The release's minimum of submitted reviews for a rank."""
+    method = content.get("method") or {}
+    return _int(method.get("min_reviews")) or MIN_REVIEWS
+
+
+def result_status(row: Mapping[str, Any], content: Mapping[str, Any]) -> dict[str, Any]:
+    """Whether one region entry of a release is ranked and why not, its
+    national tied group, index interval, severity-adjusted index and rank
+    change, its interval and tie in each peer group; JSON-safe. A release
+    published before these keys existed reads as it did: ranked when it has
+    a national rank, its tie a group of one, no index interval, no adjusted
+    index (docs/scoring.md; dashboards.display)."""
+    ranks = row.get("ranks") or {}
+    rank = _int(ranks.get("rank_national"))
+    complete = bool(row.get("complete"))
+    ranked = bool(row.get("ranked", rank is not None))
+    reason = row.get("unranked_reason") or ""
+    if not ranked and not reason:
+        reason = "incomplete" if not complete else "no_index"
+    tie = [_int(v) for v in _pair(row.get("tie"))]
+    if ranked and rank is not None and tie[0] is None:
+        tie = [rank, rank]
+    interval = _pair(row.get("index_interval"))
+    adjusted_rank = _int(row.get("rank_adjusted"))
+    uncertainty = row.get("uncertainty") or {}
+    if not uncertainty and ranked and rank is not None:
+        uncertainty = {
+            "national": {"interval": _pair(row.get("rank_interval")), "tie": tie}
+        }
+    return {
+        "complete": complete,
+        "ranked": ranked and rank is not None,
+        "unranked_reason": "" if ranked and rank is not None else reason,
+        "n_reviews": _int(row.get("n_reviews")),
+        "min_reviews": min_reviews(content),
+        "tie": tie,
+        "tied": tie[0] is not None and tie[0] != tie[1],
+        "index_interval": interval,
+        "index_adjusted": row.get("index_adjusted"),
+        "rank_adjusted": adjusted_rank,
+        # Positive: the region climbs (a smaller rank number) once each
+        # reviewer's severity is taken out; negative: it drops.
+        "rank_change": None
+        if rank is None or adjusted_rank is None
+        else rank - adjusted_rank,
+        "uncertainty": uncertainty,
+        # A band is shown only for a complete result (old releases kept one).
+        "band_shown": (row.get("band") or "") if complete else "",
+    }
+
+
+# --------------------------------------------------------------------------
 # The release frame
 
 
@@ -161,13 +232,14 @@ def _registry(regions: pd.DataFrame) -> pd.DataFrame:
 
 def release_frame(content: Mapping[str, Any], regions: pd.DataFrame) -> pd.DataFrame:
     """One row per region of the release, joined with the registry (see the
-    module docstring for the columns); sorted by rank_national (NA last), then
-    name and code. A region missing from the registry keeps its code as name."""
+    module docstring for the columns); sorted by national tied group, then
+    rank_national (NA last), name and code. Kind, province and cohort are
+    the release snapshot's (as at publication) when it has one. A region missing from the registry keeps its code as name."""
     rows = content.get("regions") or []
     codes = [str(row["region"]) for row in rows]
     if len(set(codes)) != len(codes):
         raise ValueError("the release lists a region twice")
-    registry = _registry(regions)
+    registry = _registry(_as_published(regions, content))
     joined = registry.reindex(pd.Index(codes, name="region"))
     columns: dict[str, Any] = {c: joined[c].array for c in registry.columns}
     columns["region"] = np.array(codes, dtype=object)
@@ -196,6 +268,21 @@ def release_frame(content: Mapping[str, Any], regions: pd.DataFrame) -> pd.DataF
             pair[k] if len(pair) > k else None for pair in intervals
         )
 
+    shown = [result_status(row, content) for row in rows]
+    columns["ranked"] = np.array([s["ranked"] for s in shown], dtype=bool)
+    columns["unranked_reason"] = pd.array(
+        [s["unranked_reason"] for s in shown], dtype="str"
+    )
+    columns["n_reviews"] = _ints(s["n_reviews"] for s in shown)
+    columns["tie_low"] = _ints(s["tie"][0] for s in shown)
+    columns["tie_high"] = _ints(s["tie"][1] for s in shown)
+    columns["index_low"] = _floats(s["index_interval"][0] for s in shown)
+    columns["index_high"] = _floats(s["index_interval"][1] for s in shown)
+    columns["index_adjusted"] = _floats(s["index_adjusted"] for s in shown)
+    columns["rank_adjusted"] = _ints(s["rank_adjusted"] for s in shown)
+    columns["rank_change"] = _ints(s["rank_change"] for s in shown)
+    columns["uncertainty"] = np.array([s["uncertainty"] for s in shown], dtype=object)
+
     details: dict[str, np.ndarray] = {}
     for i, row in enumerate(rows):
         for key, value in (row.get("details") or {}).items():
@@ -213,9 +300,77 @@ def release_frame(content: Mapping[str, Any], regions: pd.DataFrame) -> pd.DataF
         columns[column] = pd.array(columns[column], dtype="str")
     frame = pd.DataFrame(columns)
     frame = frame.sort_values(
-        ["rank_national", "name", "region"], na_position="last", kind="stable"
+        ["tie_low", "rank_national", "name", "region"],
+        na_position="last",
+        kind="stable",
     )
     return frame.reset_index(drop=True)
+
+
+def _as_published(regions: pd.DataFrame, content: Mapping[str, Any]) -> pd.DataFrame:
+    """The registry with each region's kind, province and cohort as the
+    release's snapshot recorded them at publication (its ranks and peer
+    groups were computed from these, not from today's registry); names and
+    locations stay the registry's. A release without a snapshot: unchanged."""
+    shot = (content.get("snapshot") or {}).get("regions") if content else None
+    if not shot or "region" not in regions.columns:
+        return regions
+    published = {str(row["region"]): row for row in shot}
+    out = regions.copy()
+    codes = out["region"].astype(str).tolist()
+    missing = [code for code in published if code not in set(codes)]
+    if missing:  # a region deleted from the registry since
+        extra = pd.DataFrame({"region": missing})
+        out = pd.concat([out, extra], ignore_index=True)
+        codes = out["region"].astype(str).tolist()
+
+    def pick(column: str, value, current):
+        return [
+            value(published[code]) if code in published else old
+            for code, old in zip(codes, current, strict=True)
+        ]
+
+    def counted(row) -> list[dict[str, Any]]:
+        return [
+            m for m in row.get("memberships") or [] if m.get("status") != "cancelled"
+        ]
+
+    def column(name: str) -> list[Any]:
+        if name in out.columns:
+            return out[name].tolist()
+        return [None] * len(out)
+
+    out["kind"] = pick("kind", lambda r: r.get("kind"), column("kind"))
+    out["province_code"] = pick(
+        "province_code", lambda r: r.get("province"), column("province_code")
+    )
+    out["province_name"] = pick(
+        "province_name", lambda r: r.get("province_name"), column("province_name")
+    )
+    out["cohort_year"] = pd.array(
+        pick("cohort_year", lambda r: r.get("cohort_year"), column("cohort_year")),
+        dtype="Int64",
+    )
+    out["cohort_confirmed"] = pd.array(
+        pick(
+            "cohort_confirmed",
+            lambda r: (
+                all(m.get("confirmed") for m in counted(r)) if counted(r) else None
+            ),
+            column("cohort_confirmed"),
+        ),
+        dtype="boolean",
+    )
+    if "cohort_years" in out.columns:
+        out["cohort_years"] = pd.Series(
+            pick(
+                "cohort_years",
+                lambda r: tuple(sorted(m["year"] for m in counted(r))),
+                column("cohort_years"),
+            ),
+            dtype=object,
+        )
+    return out
 
 
 def filter_frame(

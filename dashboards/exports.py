@@ -153,6 +153,77 @@ RELEASE_COLUMNS: list[Column] = [
         "Peringkat nasional terburuk (angka terbesar) dalam selang 90%",
         "Worst (largest) national rank of the 90% rank interval",
     ),
+    (
+        "ranked",
+        "Diperingkat: lengkap dan dinilai oleh cukup penilai (minimum dari "
+        "kerangka, biasanya 3 penilaian)",
+        "Ranked: complete and scored by enough reviewers (the framework's "
+        "minimum, usually 3 reviews)",
+    ),
+    (
+        "unranked_reason",
+        "Alasan tidak diperingkat: incomplete (belum lengkap), few_reviews "
+        "(penilaian kurang dari minimum), no_index (tanpa indeks); kosong bila "
+        "diperingkat",
+        "Why not ranked: incomplete, few_reviews (fewer reviews than the "
+        "minimum), no_index; empty when ranked",
+    ),
+    (
+        "n_reviews",
+        "Jumlah penilaian yang dikirim untuk daerah ini",
+        "Number of submitted reviews of the region",
+    ),
+    (
+        "tie_low",
+        "Kelompok setara nasional: peringkat pertama kelompok (daerah yang "
+        "selangnya tidak dapat dibedakan berbagi kelompok)",
+        "National tied group: its first rank (regions whose intervals cannot "
+        "be told apart share a group)",
+    ),
+    (
+        "tie_high",
+        "Kelompok setara nasional: peringkat terakhir kelompok",
+        "National tied group: its last rank",
+    ),
+    (
+        "index_low",
+        "Batas bawah selang 90% indeks (bootstrap atas penilaian)",
+        "Lower end of the index's 90% interval (bootstrap over reviews)",
+    ),
+    (
+        "index_high",
+        "Batas atas selang 90% indeks",
+        "Upper end of the index's 90% interval",
+    ),
+    (
+        "index_adjusted",
+        "Uji sensitivitas: indeks setelah keketatan tiap penilai dikoreksi "
+        "(bukan indeks resmi)",
+        "Sensitivity: the index with each reviewer's severity taken out (not "
+        "the official index)",
+    ),
+    (
+        "rank_adjusted",
+        "Uji sensitivitas: peringkat nasional menurut index_adjusted",
+        "Sensitivity: national rank by index_adjusted",
+    ),
+    (
+        "rank_change",
+        "rank_national dikurangi rank_adjusted (positif: naik bila keketatan "
+        "penilai dikoreksi)",
+        "rank_national minus rank_adjusted (positive: the region climbs once "
+        "severity is taken out)",
+    ),
+    (
+        "low_agreement",
+        "Kesepakatan antarpenilai rilis ini rendah (alpha < 0,667)",
+        "The release's inter-reviewer agreement is low (alpha < 0.667)",
+    ),
+    (
+        "caveat",
+        "Catatan kehati-hatian rilis (kosong bila tidak ada)",
+        "The release's caveat (empty when none)",
+    ),
     *_FAMILY_DOCS.values(),
 ]
 
@@ -199,6 +270,16 @@ _RELEASE_SOURCES = {
     **{column: column for column in RANK_COLUMNS},
     "rank_low": "rank_low",
     "rank_high": "rank_high",
+    "ranked": "ranked",
+    "unranked_reason": "unranked_reason",
+    "n_reviews": "n_reviews",
+    "tie_low": "tie_low",
+    "tie_high": "tie_high",
+    "index_low": "index_low",
+    "index_high": "index_high",
+    "index_adjusted": "index_adjusted",
+    "rank_adjusted": "rank_adjusted",
+    "rank_change": "rank_change",
 }
 _TEXT_DTYPES = {
     "region_code": "str",
@@ -207,9 +288,30 @@ _TEXT_DTYPES = {
     "province": "str",
     "band": "str",
     "size_class": "str",
+    "unranked_reason": "str",
+    "caveat": "str",
 }
-_INT_DTYPES = {"cohort_year", *RANK_COLUMNS, "rank_low", "rank_high"}
-_FLOAT_DTYPES = {"index", "coverage", "blueprint", "practice"}
+_INT_DTYPES = {
+    "cohort_year",
+    *RANK_COLUMNS,
+    "rank_low",
+    "rank_high",
+    "n_reviews",
+    "tie_low",
+    "tie_high",
+    "rank_adjusted",
+    "rank_change",
+}
+_FLOAT_DTYPES = {
+    "index",
+    "coverage",
+    "blueprint",
+    "practice",
+    "index_low",
+    "index_high",
+    "index_adjusted",
+}
+_BOOL_DTYPES = {"complete", "ranked", "low_agreement"}
 _CSV_DECIMALS = 6
 # Excel's sheet names: at most 31 characters, none of []:*?/\
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
@@ -220,16 +322,32 @@ _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 
 
 def release_table(
-    frame: pd.DataFrame, band_names: Mapping[str, str] | None = None
+    frame: pd.DataFrame,
+    band_names: Mapping[str, str] | None = None,
+    *,
+    low_agreement: bool = False,
+    caveat: str = "",
 ) -> pd.DataFrame:
     """The release export: the columns of RELEASE_COLUMNS in order, the details
     columns (dimension, element, aspect, sub_dimension, each by code) last.
     A column the frame lacks is left empty. `band_names` (band code -> name in
-    the export's language) names each band; a code it lacks is kept."""
+    the export's language) names each band; a code it lacks is kept.
+    `low_agreement` and `caveat` (the release's, in the export's language)
+    fill their columns on every row."""
     out: dict[str, Any] = {}
     n = len(frame)
-    for source, header in _RELEASE_SOURCES.items():
-        if source in frame.columns:
+    release = {
+        "low_agreement": pd.Series([bool(low_agreement)] * n, index=frame.index),
+        "caveat": pd.Series([caveat] * n, index=frame.index, dtype=object),
+    }
+    for source, header in {
+        **_RELEASE_SOURCES,
+        "low_agreement": "low_agreement",
+        "caveat": "caveat",
+    }.items():
+        if source in release:
+            values = release[source]
+        elif source in frame.columns:
             values = frame[source]
         else:
             values = pd.Series([None] * n, index=frame.index, dtype=object)
@@ -241,9 +359,9 @@ def release_table(
             values = values.astype("Int64")
         elif header in _FLOAT_DTYPES:
             values = values.astype("float64")
-        elif header == "complete":
+        elif header in _BOOL_DTYPES:
             values = values.fillna(False).astype(bool)
-        out[header] = values.to_numpy() if header == "complete" else values.array
+        out[header] = values.to_numpy() if header in _BOOL_DTYPES else values.array
     for column in detail_columns(frame.columns):
         out[column] = frame[column].to_numpy(dtype="float64")
     return pd.DataFrame(out).reset_index(drop=True)

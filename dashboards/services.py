@@ -20,7 +20,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from assessments.models import Band, Cycle, FrameworkVersion
-from dashboards import analytics, charts, exports
+from dashboards import analytics, charts, display, exports
 from regions import selectors
 from regions.models import Region
 from reviews.models import Answer, Appeal, Review
@@ -528,7 +528,12 @@ def release_export(release: Release, fmt: str) -> bytes:
         band.code: band.name
         for band in Band.objects.filter(framework__code=release.framework_code)
     }
-    table = exports.release_table(release_frame(release), band_names=band_names)
+    table = exports.release_table(
+        release_frame(release),
+        band_names=band_names,
+        low_agreement=display.low_agreement(release.content),
+        caveat=display.caveat(release.content),
+    )
     if fmt == "csv":
         return exports.to_csv(table)
     return exports.to_xlsx(
@@ -540,6 +545,11 @@ def release_export(release: Release, fmt: str) -> bytes:
             (_("Published at"), release.published_at.isoformat()),
             (_("Framework version"), release.framework_code),
             (_("SHA-256 of the content"), release.checksum),
+            *(
+                [(_("Caveat"), display.caveat(release.content))]
+                if display.low_agreement(release.content)
+                else []
+            ),
         ],
     )
 

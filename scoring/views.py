@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.services import role_of
 from assessments.models import Band, Cycle
+from dashboards import display
 from regions.models import Region
 from scoring import services
 from scoring.models import RegionResult, Release, ScoreRun
@@ -25,30 +26,32 @@ def _admin_only(request: HttpRequest) -> None:
 
 
 def _release_rows(release: Release) -> list[dict]:
+    """The release's regions as the public ranking shows them: ranked regions
+    by tied group then point rank, then the unranked (dashboards.display)."""
+    content = release.content
     names = dict(
         Region.objects.filter(
-            code__in=[row["region"] for row in release.content["regions"]]
+            code__in=[row["region"] for row in content["regions"]]
         ).values_list("code", "name")
     )
     bands = {
         band.code: band.name
         for band in Band.objects.filter(framework__code=release.framework_code)
     }
-    rows = [
-        dict(
-            row,
-            name=names.get(row["region"], row["region"]),
-            band_name=bands.get(row.get("band") or "", row.get("band") or ""),
+    rows = []
+    for row in content["regions"]:
+        shown = display.labels(row, content)
+        rows.append(
+            dict(
+                row,
+                **shown,
+                name=names.get(row["region"], row["region"]),
+                band_name=bands.get(shown["band_shown"], shown["band_shown"]),
+            )
         )
-        for row in release.content["regions"]
-    ]
     return sorted(
         rows,
-        key=lambda r: (
-            r["ranks"]["rank_national"] is None,
-            r["ranks"]["rank_national"] or 0,
-            r["name"],
-        ),
+        key=lambda r: display.sort_key(r, r["ranks"]["rank_national"], r["name"]),
     )
 
 
@@ -59,6 +62,9 @@ def results(request: HttpRequest) -> HttpResponse:
         for cycle in Cycle.objects.filter(releases__isnull=False).distinct()
         if (release := Release.objects.latest_for(cycle))
     ]
+    for found in releases:
+        found.caveat = display.caveat(found.content)
+        found.progress_text = display.progress_text(found.content)
     return render(request, "scoring/results.html", {"releases": releases})
 
 
@@ -79,6 +85,12 @@ def release(
             "rows": _release_rows(found),
             "releases": releases.only("number", "kind", "published_at", "cycle"),
             "checksum_ok": services.checksum_of(found) == found.checksum,
+            "caveat": display.caveat(found.content),
+            "progress_text": display.progress_text(found.content),
+            "sensitivity": any(
+                row.get("index_adjusted") is not None
+                for row in found.content["regions"]
+            ),
         },
     )
 

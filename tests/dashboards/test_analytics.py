@@ -233,6 +233,21 @@ def test_modules_import_without_django() -> None:
 # release_frame ----------------------------------------------------------------
 
 
+STATUS_COLUMNS = [
+    "ranked",
+    "unranked_reason",
+    "n_reviews",
+    "tie_low",
+    "tie_high",
+    "index_low",
+    "index_high",
+    "index_adjusted",
+    "rank_adjusted",
+    "rank_change",
+    "uncertainty",
+]
+
+
 def test_release_frame_columns_and_dtypes(
     frame: pd.DataFrame, content: dict[str, Any]
 ) -> None:
@@ -253,6 +268,7 @@ def test_release_frame_columns_and_dtypes(
         "rank_size",
         "rank_low",
         "rank_high",
+        *STATUS_COLUMNS,
     ]
     assert list(frame.columns[: len(fixed)]) == fixed
     keys = {key for row in content["regions"] for key in row["details"]}

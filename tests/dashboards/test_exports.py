@@ -155,6 +155,23 @@ def test_release_columns_are_documented_in_order() -> None:
         "rank_size",
         "rank_low",
         "rank_high",
+        "rank_adjusted",
+        "rank_change",
+    ]
+    status = headers[headers.index("rank_high") + 1 : -4]
+    assert status == [
+        "ranked",
+        "unranked_reason",
+        "n_reviews",
+        "tie_low",
+        "tie_high",
+        "index_low",
+        "index_high",
+        "index_adjusted",
+        "rank_adjusted",
+        "rank_change",
+        "low_agreement",
+        "caveat",
     ]
     assert headers[-4:] == [f"{family}:<KODE>" for family in DETAIL_FAMILIES]
     assert len(set(headers)) == len(headers)
