@@ -656,14 +656,23 @@ def scorecard(
                 "national_median": _median(_detail(frame, key)),
             }
         )
-    ranks = [
-        {
-            "group": group,
-            "rank": _int(row[rank]),
-            "of": _peer_count(frame, rank, column, row),
-        }
-        for rank, (group, column) in _PEER_GROUPS.items()
-    ]
+    uncertainty = row.get("uncertainty")
+    if not isinstance(uncertainty, Mapping):
+        uncertainty = {}
+    ranks = []
+    for rank, (group, column) in _PEER_GROUPS.items():
+        found = uncertainty.get(group) or {}
+        ranks.append(
+            {
+                "group": group,
+                "rank": _int(row[rank]),
+                "of": _peer_count(frame, rank, column, row),
+                # The 90% rank interval and the tied group in this peer group
+                # ([None, None] when the release does not give them).
+                "interval": [_int(v) for v in _pair(found.get("interval"))],
+                "tie": [_int(v) for v in _pair(found.get("tie"))],
+            }
+        )
     return {
         "region": str(code),
         "name": str(row["name"]),
@@ -679,6 +688,13 @@ def scorecard(
         "elements": elems,
         "ranks": ranks,
         "rank_interval": [_int(row["rank_low"]), _int(row["rank_high"])],
+        "ranked": bool(row.get("ranked", False)),
+        "unranked_reason": str(row.get("unranked_reason") or ""),
+        "n_reviews": _int(row.get("n_reviews")),
+        "index_interval": [_float(row.get("index_low")), _float(row.get("index_high"))],
+        "index_adjusted": _float(row.get("index_adjusted")),
+        "rank_adjusted": _int(row.get("rank_adjusted")),
+        "rank_change": _int(row.get("rank_change")),
     }
 
 

@@ -74,6 +74,8 @@ LABEL_KEYS: tuple[str, ...] = (
     "cohort:none",
     "band:none",
     "status:incomplete",
+    "status:tied",
+    "status:few_reviews",
     "series:region",
     "series:national_median",
     "series:cohort_median",
@@ -84,6 +86,8 @@ LABEL_KEYS: tuple[str, ...] = (
     "col:index",
     "col:band",
     "col:rank",
+    "col:point_rank",
+    "col:status",
     "col:cohort",
     "col:assessed",
     "col:reached",
@@ -319,7 +323,7 @@ def _bar_label(value: float, chars: int, color: str) -> tuple[float, str, str]:
         return value, "middle left", _ink(color)
     if PHONE_PLOT_PX - bar >= text + 6 or _contrast(color, "#000000") < 4.5:
         return value, "middle right", TEXT_COLOR
-    return RANKING_RANGE * 0.01, "middle right", "#000000"
+    return round(RANKING_RANGE * 0.01, 3), "middle right", "#000000"
 
 
 def _height(rows: int, per_row: int = ROW_PX, base: int = 120) -> int:
@@ -567,11 +571,22 @@ def ranking_chart(
     regions = _strings(_column(shown, "region"))
     raw = _floats(_column(shown, "index"), None)
     values = _rounded(raw)
-    codes = _band_codes(shown)
     ranks = _ints(_column(shown, "rank_national"))
     complete = [
         bool(v) and not _missing(v) for v in _column(shown, "complete").tolist()
     ]
+    # An incomplete result has no band: grey and hatched, never a band colour.
+    codes = [
+        code if done else ""
+        for code, done in zip(_band_codes(shown), complete, strict=True)
+    ]
+    tie_low = _ints(_column(shown, "tie_low")) if "tie_low" in shown else ranks
+    tie_high = _ints(_column(shown, "tie_high")) if "tie_high" in shown else ranks
+    reasons = (
+        _strings(_column(shown, "unranked_reason"))
+        if "unranked_reason" in shown
+        else ["" if done else "incomplete" for done in complete]
+    )
 
     colors = band_colors(bands)
     province_label = _label(labels, "col:province")
@@ -580,10 +595,31 @@ def ranking_chart(
     rank_label = _label(labels, "col:rank")
     incomplete = _label(labels, "status:incomplete")
 
-    status = [
-        f"{rank_label}: {_fmt(rank, separators, 0)}" if done else incomplete
-        for rank, done in zip(ranks, complete, strict=True)
+    groups_shown = [
+        ""
+        if rank is None
+        else (
+            f"{low}\u2013{high}"
+            if low is not None and high is not None and low != high
+            else str(rank)
+        )
+        for rank, low, high in zip(ranks, tie_low, tie_high, strict=True)
     ]
+    tied = _label(labels, "status:tied")
+    point_rank = _label(labels, "col:point_rank")
+    few_reviews = _label(labels, "status:few_reviews")
+    status = []
+    for i, rank in enumerate(ranks):
+        if rank is not None and "\u2013" in groups_shown[i]:
+            status.append(
+                f"{rank_label}: {groups_shown[i]} ({tied}), {point_rank} {rank}"
+            )
+        elif rank is not None:
+            status.append(f"{rank_label}: {_fmt(rank, separators, 0)}")
+        elif reasons[i] == "few_reviews":
+            status.append(few_reviews)
+        else:
+            status.append(incomplete)
     data = []
     for code in _ordered_bands(codes, bands):
         rows = [i for i, c in enumerate(codes) if c == code]
@@ -621,7 +657,8 @@ def ranking_chart(
     # no per-point style arrays to validate.
     groups: dict[tuple[str, str], list[tuple[float, str, str]]] = {}
     for i, (value, code) in enumerate(zip(values, codes, strict=True)):
-        text = f"{_fmt(raw[i], separators)} · {_band_label(labels, code)}"
+        mark = _band_label(labels, code) if complete[i] else incomplete
+        text = f"{_fmt(raw[i], separators)} · {mark}"
         x, position, ink = _bar_label(value, len(text), colors.get(code, NO_BAND_COLOR))
         groups.setdefault((position, ink), []).append((x, categories[i], text))
     for (position, ink), items in groups.items():
@@ -658,11 +695,12 @@ def ranking_chart(
     )
     table_rows = [
         [
-            ranks[i] if ranks[i] is not None else "",
+            groups_shown[i] if "\u2013" in groups_shown[i] else (ranks[i] or ""),
             names[i],
             provinces[i],
             raw[i],
-            _band_label(labels, codes[i]),
+            _band_label(labels, codes[i]) if complete[i] else incomplete,
+            status[i],
         ]
         for i in range(len(names))
     ]
@@ -676,6 +714,7 @@ def ranking_chart(
             province_label,
             index_label,
             band_label,
+            _label(labels, "col:status"),
         ],
         table_rows,
     )

@@ -28,7 +28,7 @@ from reviews.services import answered_counts
 from scoring.models import Release, ScoreRun
 
 CACHE_SECONDS = 60 * 60 * 24
-CACHE_VERSION = 2  # 2: progress counts members (cohorts with certainty)
+CACHE_VERSION = 3  # 3: status, ties and caveat (issue 14); 2: progress counts members
 
 
 @dataclass(frozen=True)
@@ -161,6 +161,8 @@ def chart_labels() -> dict[str, str]:
         "cohort:none": _("No cohort"),
         "band:none": _("Not banded (incomplete)"),
         "status:incomplete": _("Incomplete"),
+        "status:tied": _("tied"),
+        "status:few_reviews": _("Not ranked: too few reviews"),
         "series:region": _("This region"),
         "series:national_median": _("National median"),
         "series:cohort_median": _("Cohort median"),
@@ -173,6 +175,8 @@ def chart_labels() -> dict[str, str]:
         "col:index": _("Index"),
         "col:band": _("Band"),
         "col:rank": _("Rank"),
+        "col:point_rank": _("point rank"),
+        "col:status": _("Status"),
         "col:cohort": _("Cohort"),
         "col:assessed": _("Assessed"),
         "col:reached": _("Reached the target band"),
@@ -262,6 +266,7 @@ def _dashboard(release: Release, filters: Filters) -> dict[str, Any]:
     )
     return {
         "summary": progress,
+        "caveat": display.caveat(release.content),
         "regions": [
             [code, name]
             for code, name in frame[["region", "name"]].itertuples(index=False)
@@ -325,8 +330,46 @@ def _scorecard(region: Region, release: Release) -> dict[str, Any]:
     )
     national = analytics.medians(frame, ["blueprint", "practice"])
     history = analytics.history(_history_entries(region), region.pk)
+    entry = next(
+        (row for row in release.content["regions"] if row["region"] == region.pk),
+        {},
+    )
+    status = display.labels(entry, release.content)
     return {
         "card": card,
+        "status": {
+            key: status[key]
+            for key in (
+                "ranked",
+                "unranked_reason",
+                "tied",
+                "status_label",
+                "rank_label",
+                "point_label",
+                "index_label",
+                "adjusted_label",
+                "rank_change",
+            )
+        },
+        "caveat": display.caveat(release.content),
+        # Releases of the new method say how their intervals were drawn.
+        "whole_reviews": "method" in release.content,
+        "rank_labels": [
+            {
+                "group": rank["group"],
+                "tie": display.rank_label(
+                    {
+                        "ranked": rank["rank"] is not None,
+                        "tie": rank["tie"],
+                        "tied": rank["tie"][0] is not None
+                        and rank["tie"][0] != rank["tie"][1],
+                    },
+                    rank["rank"],
+                ),
+                "range": display.range_label(rank["interval"]),
+            }
+            for rank in card["ranks"]
+        ],
         "band_name": labels.get(f"band:{card['band']}", card["band"]),
         "history": history,
         "indicators": indicator_rows(region, release),

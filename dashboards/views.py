@@ -53,6 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "release": release,
             "summary": data["summary"],
+            "caveat": data["caveat"],
             "regions": sorted(data["regions"], key=lambda row: row[1]),
             "query": request.GET.urlencode(),
         },
@@ -119,9 +120,16 @@ def scorecard(request: HttpRequest, code: str) -> HttpResponse:
             "card": card,
             "band_name": data["band_name"],
             "ranks": [
-                dict(rank, label=services.RANK_GROUPS.get(rank["group"], rank["group"]))
-                for rank in card["ranks"]
+                dict(
+                    rank,
+                    label=services.RANK_GROUPS.get(rank["group"], rank["group"]),
+                    tie_label=texts["tie"],
+                    range_label=texts["range"],
+                )
+                for rank, texts in zip(card["ranks"], data["rank_labels"], strict=True)
             ],
+            "status": dict(data["status"], whole_reviews=data["whole_reviews"]),
+            "caveat": data["caveat"],
             "history": data["history"],
             "indicators": data["indicators"],
             "query": request.GET.urlencode(),

@@ -499,10 +499,18 @@ def test_ranking_bands_by_colour_and_text(
 ) -> None:
     traces = bars(built["ranking"])
     colors = charts.band_colors(BANDS)
-    assert [t["name"] for t in traces] == [EN[f"band:{b}"] for b in BANDS]
-    for band, trace in zip(BANDS, traces, strict=True):
+    # Incomplete results carry no band colour (issue 14): one grey, hatched
+    # trace after the bands.
+    assert not frame.loc[frame["index"].notna(), "complete"].all()
+    assert [t["name"] for t in traces] == [
+        *(EN[f"band:{b}"] for b in BANDS),
+        EN["band:none"],
+    ]
+    for band, trace in zip(BANDS, traces[: len(BANDS)], strict=True):
         assert trace["marker"]["color"] == colors[band]
         assert EN[f"band:{band}"] in trace["hovertemplate"]
+    assert traces[-1]["marker"]["color"] == charts.NO_BAND_COLOR
+    assert set(traces[-1]["marker"]["pattern"]["shape"]) == {"/"}
     scored = frame[frame["index"].notna()]
     shown = {
         (y, text)
@@ -510,9 +518,17 @@ def test_ranking_bands_by_colour_and_text(
         for y, text in zip(t["y"], t["text"], strict=True)
     }
     assert shown == {
-        (name, f"{value:.2f} · {EN[f'band:{band}']}")
-        for name, value, band in zip(
-            scored["name"], scored["index"], scored["band"], strict=True
+        (
+            name,
+            f"{value:.2f} · "
+            + (EN[f"band:{band}"] if done else EN["status:incomplete"]),
+        )
+        for name, value, band, done in zip(
+            scored["name"],
+            scored["index"],
+            scored["band"],
+            scored["complete"],
+            strict=True,
         )
     }
     for trace in texts(built["ranking"]):
@@ -531,7 +547,11 @@ def test_ranking_text_inside_long_bars_after_short_ones(
     best, worst = scored.iloc[0], scored.iloc[-1]
     x, position, ink = placed[best["name"]]
     assert (x, position) == (round(best["index"], 3), "middle left")  # inside
-    color = charts.band_colors(BANDS)[best["band"]]
+    color = (
+        charts.band_colors(BANDS)[best["band"]]
+        if best["complete"]
+        else charts.NO_BAND_COLOR  # incomplete: no band colour
+    )
     assert contrast(color, ink) >= 4.5
     x, position, ink = placed[worst["name"]]
     assert (x, position, ink) == (round(worst["index"], 3), "middle right", "#1a1a1a")
@@ -541,6 +561,7 @@ def test_ranking_text_from_the_bar_start_when_nowhere_else_fits() -> None:
     frame = make_frame(3)
     frame["index"] = [3.4, 3.3, 3.2]
     frame["band"] = "baik"
+    frame["complete"] = True
     labels = {**EN, "band:baik": "A rather long band name"}
     result = charts.ranking_chart(frame, BANDS, labels, ",.")
     (trace,) = texts(result)
@@ -560,11 +581,19 @@ def test_band_colours_take_black_text_except_the_top_band() -> None:
 def test_ranking_table_and_limit(frame: pd.DataFrame) -> None:
     result = charts.ranking_chart(frame, BANDS, EN, ".,", limit=10)
     assert sum(points(t) for t in bars(result)) == 10
-    assert result["table"]["columns"] == ["Rank", "Region", "Province", "Index", "Band"]
+    assert result["table"]["columns"] == [
+        "Rank",
+        "Region",
+        "Province",
+        "Index",
+        "Band",
+        EN.get("col:status", "col:status"),
+    ]
     first = result["table"]["rows"][0]
     row = frame.iloc[0]
     assert first[1:4] == [row["name"], row["province_name"], round(row["index"], 2)]
-    assert first[4] == EN[f"band:{row['band']}"]
+    band = EN[f"band:{row['band']}"] if row["complete"] else EN["status:incomplete"]
+    assert first[4] == band
     assert first[0] == (int(row["rank_national"]) if row["complete"] else "")
 
 

@@ -304,3 +304,51 @@ def test_peer_groups_come_from_the_release_snapshot_not_todays_registry(client):
     row = next(r for r in rows if r["region_code"] == first["region"])
     assert row["province"] == Province.objects.get(pk=published).name
     assert row["province"] != other.name
+
+
+def test_the_scorecard_shows_tied_group_peer_intervals_and_caveat():
+    release = with_new_keys(publish())
+    first, incomplete, few = case_rows(release)
+    html = client_in("id").get(f"/regions/{first['region']}/scorecard/")
+    html = html.content.decode()
+    assert "Peringkat 1\u20133 (setara)" in html
+    assert "peringkat titik 1" in html
+    assert "rentang 90%: 1\u20132" in html  # its province group
+    assert "selang 90%: 3,12 (2,95\u20133,30)" in html
+    assert "Kesepakatan antarpenilai rendah (alpha 0,53" in html
+    assert "bootstrap atas penilaian utuh" in html
+    english = client_in("en").get(f"/regions/{first['region']}/scorecard/")
+    assert "Rank 1\u20133 (tied)" in english.content.decode()
+    assert "90% range: 1\u20132" in english.content.decode()
+
+    page = client_in("id").get(f"/regions/{incomplete['region']}/scorecard/")
+    text = page.content.decode()
+    assert "Belum lengkap" in text
+    assert "Belum berpredikat (belum lengkap)" in text
+    assert "band-" not in text.split('class="facts scorecard-facts"')[1][:800]
+    page = client_in("en").get(f"/regions/{few['region']}/scorecard/")
+    assert "Not ranked: 2 of the 3 reviews required" in page.content.decode()
+
+
+def test_the_dashboard_shows_the_caveat_and_ranks_by_tied_group():
+    release = with_new_keys(publish())
+    html = client_in("id").get("/dashboard/").content.decode()
+    assert "Kesepakatan antarpenilai rendah (alpha 0,53" in html
+    data = client_in("en").get("/dashboard/data/").json()
+    assert data["caveat"].startswith("Low inter-reviewer agreement")
+    table = data["charts"]["ranking"]["table"]
+    first, incomplete, few = case_rows(release)
+    label = names(release)
+    rows = {row[1]: row for row in table["rows"]}
+    assert rows[label[first["region"]]][0] == "1\u20133"
+    assert "tied" in rows[label[first["region"]]][-1]
+    assert rows[label[few["region"]]][-1] == "Not ranked: too few reviews"
+    assert rows[label[incomplete["region"]]][4] == "Incomplete"
+    ranking = data["charts"]["ranking"]["figure"]["data"]
+    grey = [
+        t
+        for t in ranking
+        if t.get("type") == "bar" and t["name"] == "Not banded (incomplete)"
+    ]
+    assert grey
+    assert any(label[incomplete["region"]] in y for y in grey[0]["y"])
