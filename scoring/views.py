@@ -95,6 +95,21 @@ def release(
     )
 
 
+def _severity(latest: ScoreRun | None) -> list[dict]:
+    """Each reviewer's severity from the latest run's stats (admins only:
+    templates/scoring/_severity.html), most severe first, with the username."""
+    rows = (latest.stats.get("severity") or []) if latest else []
+    names = dict(
+        User.objects.filter(pk__in=[row.get("reviewer") for row in rows]).values_list(
+            "pk", "username"
+        )
+    )
+    return sorted(
+        (dict(row, name=names.get(row.get("reviewer"), "?")) for row in rows),
+        key=lambda row: (row.get("severity") is None, row.get("severity") or 0),
+    )
+
+
 @login_required
 def console(request: HttpRequest) -> HttpResponse:
     _admin_only(request)
@@ -123,6 +138,7 @@ def console(request: HttpRequest) -> HttpResponse:
                 "region"
             ),
             "releases": Release.objects.filter(cycle=cycle).order_by("-number"),
+            "severity": _severity(latest),
         },
     )
 
