@@ -1,7 +1,13 @@
 """Demo reviews for `seed_demo`: reviewer1-6 balanced over the pilot regions
 (3 per region, never their home province), and their answers filled in
 deterministically with realistic variety, some disagreements to adjudicate.
-reviewer1 keeps two regions unscored, to try the scoring form."""
+reviewer1 keeps two regions unscored, to try the scoring form (those two
+regions then have 2 submitted reviews: below the framework's min_reviews of 3,
+they show "not ranked: 2 of the 3 reviews required"). The last submitted
+region (by code) has no evidence for any Practice indicator from any reviewer:
+half the index's weight, so it shows as incomplete (no band, no rank).
+Reviewers disagree as much as real panels do (the demo's Krippendorff alpha
+stays below 0.667, so releases carry the low-agreement caveat)."""
 
 from __future__ import annotations
 
@@ -51,6 +57,7 @@ def seed(cycle: Cycle, admin: User) -> None:
         .select_related("reviewer", "cycle")
         .order_by("region_id", "reviewer__username")
     )
+    incomplete = max(submitted) if submitted else None
     skipped = 0
     for review in reviews:
         if review.reviewer.username == "reviewer1" and skipped < LEFT_FOR_THE_DEMO:
@@ -60,6 +67,8 @@ def seed(cycle: Cycle, admin: User) -> None:
         answers = {}
         for indicator in indicators:
             level = _level(review.region_id, indicator.code, number)
+            if review.region_id == incomplete and indicator.part == "practice":
+                level = None  # the incomplete demo region
             answers[indicator.pk] = AnswerInput(
                 level=level,
                 no_evidence=level is None,
