@@ -352,3 +352,14 @@ def test_the_dashboard_shows_the_caveat_and_ranks_by_tied_group():
     ]
     assert grey
     assert any(label[incomplete["region"]] in y for y in grey[0]["y"])
+
+
+def test_the_method_page_states_the_new_rules_in_both_languages():
+    publish()
+    html = client_in("id").get("/results/method/").content.decode()
+    assert "Cara hasil diperingkat dan ditampilkan" in html
+    assert "Hanya daerah dengan sedikitnya 3 penilaian terkirim" in html
+    assert "renormalis" not in html
+    english = client_in("en").get("/results/method/").content.decode()
+    assert "Only regions with at least 3 submitted reviews are ranked" in english
+    assert "is a level: it scores as 1 (" in english
