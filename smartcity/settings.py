@@ -16,6 +16,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from smartcity import storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -252,8 +254,16 @@ STATICFILES_FINDERS = [
     "dashboards.finders.PlotlyFinder",  # plotly.js from the pinned plotly package
 ]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Uploads on the local volume, or in an S3-compatible bucket when STORAGE_URL is
+# set (s3://bucket[/prefix]?endpoint_url=...&region=...; keys in AWS_* variables):
+# required when web and worker run on separate hosts (docs/deployment.md).
+STORAGE_URL = env.str("STORAGE_URL", default="")
+try:
+    _media_storage = storage.media_storage(STORAGE_URL)
+except storage.StorageUrlError as error:
+    raise ImproperlyConfigured(str(error)) from error
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
