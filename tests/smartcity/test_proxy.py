@@ -27,12 +27,15 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _config_for_test(tmp_path: Path, *, upstream: int, listen: int) -> Path:
+def _config_for_test(
+    tmp_path: Path, *, upstream: int, listen: int, write: int | None = None
+) -> Path:
     """The shipped file with only what ties it to the compose network changed:
-    the upstream's host name, the port and the pid file."""
+    the upstreams' host names, the port and the pid file."""
     text = CONFIG.read_text()
     for old, new in [
         ("server web:8000;", f"server 127.0.0.1:{upstream};"),
+        ("server web-write:8000;", f"server 127.0.0.1:{write or upstream};"),
         ("listen 8080 default_server;", f"listen 127.0.0.1:{listen};"),
         ("pid /tmp/nginx.pid;", f"pid {tmp_path}/nginx.pid;"),
         ("/tmp/nginx-", f"{tmp_path}/nginx-"),
@@ -172,3 +175,98 @@ def test_compose_publishes_only_nginx_and_trusts_exactly_its_address() -> None:
     environment = compose["x-app"]["environment"]
     assert environment["TRUSTED_PROXIES"] == address
     assert environment["FORWARDED_ALLOW_IPS"] == address
+
+
+def _recording_server(name: str, seen: list) -> ThreadingHTTPServer:
+    class Upstream(BaseHTTPRequestHandler):
+        def _record(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            self.rfile.read(length)
+            seen.append((name, self.command, self.path))
+            self.send_response(204)
+            self.end_headers()
+
+        do_GET = do_POST = do_PUT = _record
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_writes_go_to_their_own_pool_and_reads_never_do(tmp_path: Path) -> None:
+    seen: list = []
+    read = _recording_server("read", seen)
+    write = _recording_server("write", seen)
+    port = _free_port()
+    config = _config_for_test(
+        tmp_path, upstream=read.server_port, listen=port, write=write.server_port
+    )
+    nginx = subprocess.Popen(
+        [_nginx(), "-c", str(config), "-g", "daemon off;"], stderr=subprocess.PIPE
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        requests = [
+            ("POST", "/reviews/12/save/"),
+            ("POST", "/reviews/12/"),
+            ("GET", "/reviews/12/"),
+            ("POST", "/reviews/12/submit/"),
+            ("POST", "/workspace/3/documents/new/"),
+            ("POST", "/workspace/3/evidence/9/"),
+            ("GET", "/workspace/3/documents/4/versions/5/download/"),
+            ("PUT", "/api/v1/reviews/12/answers/"),
+            ("GET", "/api/v1/scores/"),
+            ("POST", "/accounts/login/"),
+        ]
+        for method, path in requests:
+            head = (
+                f"{method} {path} HTTP/1.1\r\nHost: localhost\r\n"
+                "Content-Length: 2\r\nConnection: close\r\n\r\nok"
+            ).encode()
+            assert _send(port, head, []).startswith(b"HTTP/1.1 204"), path
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+        read.shutdown()
+        write.shutdown()
+    pools = {(method, path): pool for pool, method, path in seen}
+    assert pools == {
+        ("POST", "/reviews/12/save/"): "write",
+        ("POST", "/reviews/12/"): "write",
+        ("GET", "/reviews/12/"): "read",
+        ("POST", "/reviews/12/submit/"): "read",
+        ("POST", "/workspace/3/documents/new/"): "write",
+        ("POST", "/workspace/3/evidence/9/"): "write",
+        ("GET", "/workspace/3/documents/4/versions/5/download/"): "read",
+        ("PUT", "/api/v1/reviews/12/answers/"): "write",
+        ("GET", "/api/v1/scores/"): "read",
+        ("POST", "/accounts/login/"): "read",
+    }
+
+
+def test_every_nginx_upstream_is_a_compose_service_like_web() -> None:
+    import re
+
+    import yaml
+
+    compose = yaml.safe_load(
+        (Path(settings.BASE_DIR) / "docker-compose.yml").read_text()
+    )
+    services = compose["services"]
+    hosts = re.findall(r"^\s*server ([\w-]+):8000;", CONFIG.read_text(), re.M)
+    assert hosts == ["web", "web-write"]
+    web, write = services["web"], services["web-write"]
+    assert write["image"] == web["image"]
+    assert write.get("command") == web.get("command")  # the image's gunicorn
+    assert write["volumes"] == web["volumes"]
+    assert write["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
+    assert "web-write" in services["proxy"]["depends_on"]
+    assert "STORAGE_URL" in compose["x-app"]["environment"]
