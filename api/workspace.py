@@ -381,7 +381,12 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
                 item=item,
             )
         except submission_services.SubmissionError as error:
-            field = "file" if error.message in _file_messages() else "non_field_errors"
+            about_file = isinstance(error, submission_services.FileRefused)
+            field = (
+                "file"
+                if about_file or error.message in _file_messages()
+                else "non_field_errors"
+            )
             raise exceptions.ValidationError({field: [error.message]}) from error
 
     def _evidence_data(self, item: EvidenceItem) -> dict[str, Any]:

@@ -1,9 +1,9 @@
 """Refuse active content in an uploaded PDF or DOCX (issue 13, finding 1).
 
 A pure module, called by `file_checks` once a file is known to be a readable PDF
-or zip. Each check raises `ActiveContent` with `found`, a short English phrase
-naming what was found (for the reason shown to the uploader), and `detail` for
-the logs. Kept, because a real masterplan may contain them: images, embedded
+or zip. Each check raises `ActiveContent` with `found`, the key of what was
+found (one of `FOUND_KINDS`; submissions.services turns it into a translated
+phrase for the reason shown to the uploader), and `detail` for the logs. Kept, because a real masterplan may contain them: images, embedded
 spreadsheets or documents (OOXML packages), web hyperlinks, and PDF /URI links.
 """
 
@@ -19,21 +19,21 @@ from defusedxml.ElementTree import iterparse
 
 # Readers run these actions without asking, or hand the reader's data to others.
 PDF_ACTIONS = {
-    "/JavaScript": "JavaScript",
-    "/Launch": "a /Launch action that starts a program",
-    "/SubmitForm": "a /SubmitForm action",
-    "/ImportData": "an /ImportData action",
-    "/GoToR": "a /GoToR link to another file",
-    "/GoToE": "a /GoToE link to an embedded file",
-    "/RichMediaExecute": "rich media (Flash) content",
+    "/JavaScript": "javascript",
+    "/Launch": "launch",
+    "/SubmitForm": "submit_form",
+    "/ImportData": "import_data",
+    "/GoToR": "remote_go_to",
+    "/GoToE": "embedded_go_to",
+    "/RichMediaExecute": "rich_media",
 }
 PDF_KEYS = {
-    "/JS": "JavaScript",
-    "/JavaScript": "JavaScript",
-    "/RichMediaContent": "rich media (Flash) content",
-    "/RichMediaSettings": "rich media (Flash) content",
+    "/JS": "javascript",
+    "/JavaScript": "javascript",
+    "/RichMediaContent": "rich_media",
+    "/RichMediaSettings": "rich_media",
 }
-PDF_SUBTYPES = {"/RichMedia": "rich media (Flash) content"}
+PDF_SUBTYPES = {"/RichMedia": "rich_media"}
 # Keys not followed: they lead to page content, fonts, images and appearance
 # streams (no actions there), and resolving a stream reads all its bytes.
 PDF_SKIPPED_KEYS = frozenset(
@@ -101,6 +101,31 @@ EXECUTABLE_EXTENSIONS = frozenset(
 )
 
 
+# Every `found` key a check can raise (each has a phrase in submissions.services).
+FOUND_KINDS = frozenset(
+    [
+        "javascript",
+        "launch",
+        "submit_form",
+        "import_data",
+        "remote_go_to",
+        "embedded_go_to",
+        "rich_media",
+        "markup_before_header",
+        "markup_in_header",
+        "markup_at_start",
+        "too_many_objects",
+        "embedded_program",
+        "ole_object",
+        "activex",
+        "macros",
+        "path_outside",
+        "remote_template",
+        "outside_link",
+    ]
+)
+
+
 class ActiveContent(Exception):
     def __init__(self, found: str, detail: str) -> None:
         super().__init__(f"{found}: {detail}")
@@ -112,14 +137,12 @@ def check_pdf_head(head: bytes) -> None:
     """Refuse an HTML/PDF polyglot: markup before or inside the header line."""
     offset = head.find(b"%PDF-")
     if offset > 0 and b"<" in head[:offset]:
-        raise ActiveContent("HTML markup before the PDF header", repr(head[:40]))
+        raise ActiveContent("markup_before_header", repr(head[:40]))
     line = re.split(rb"[\r\n]", head[offset:], maxsplit=1)[0]
     if b"<" in line:
-        raise ActiveContent("HTML markup in the PDF header", repr(line[:60]))
+        raise ActiveContent("markup_in_header", repr(line[:60]))
     if match := MARKUP.search(head):
-        raise ActiveContent(
-            "HTML markup at the start of the PDF", repr(match.group()[:20])
-        )
+        raise ActiveContent("markup_at_start", repr(match.group()[:20]))
 
 
 def check_pdf(reader) -> None:
@@ -144,7 +167,7 @@ def check_pdf(reader) -> None:
             seen.add(key)
         visited += 1
         if visited > PDF_MAX_OBJECTS:
-            raise ActiveContent("too many objects to check", f">{PDF_MAX_OBJECTS}")
+            raise ActiveContent("too_many_objects", f">{PDF_MAX_OBJECTS}")
         if isinstance(node, dict):
             _check_pdf_dictionary(node)
             stack.extend(
@@ -168,20 +191,18 @@ def _check_pdf_dictionary(node: dict) -> None:
         for name_key in ("/UF", "/F"):
             name = node.get(name_key)
             if isinstance(name, str) and _is_executable(name):
-                raise ActiveContent(
-                    "an embedded program or script", f"embedded file {name!r}"
-                )
+                raise ActiveContent("embedded_program", f"embedded file {name!r}")
 
 
 # DOCX
 
 HYPERLINK_TYPE = "/hyperlink"
 REFUSED_RELATIONSHIPS = {
-    "/oleObject": "an OLE object",
-    "/control": "an ActiveX control",
-    "/activeXControlBinary": "an ActiveX control",
-    "/vbaProject": "macros (VBA)",
-    "/wordVbaData": "macros (VBA)",
+    "/oleObject": "ole_object",
+    "/control": "activex",
+    "/activeXControlBinary": "activex",
+    "/vbaProject": "macros",
+    "/wordVbaData": "macros",
 }
 WEB_SCHEMES = ("http", "https", "mailto")
 URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
@@ -195,16 +216,16 @@ def check_docx_names(entries: Iterable[zipfile.ZipInfo]) -> None:
         name = entry.filename
         parts = name.replace("\\", "/").split("/")
         if name.startswith(("/", "\\")) or DRIVE_LETTER.match(name) or ".." in parts:
-            raise ActiveContent("a zip entry with a path outside the file", repr(name))
+            raise ActiveContent("path_outside", repr(name))
         base = parts[-1].lower()
         if base in ("vbaproject.bin", "vbadata.xml"):
-            raise ActiveContent("macros (VBA)", repr(name))
+            raise ActiveContent("macros", repr(name))
         if name.lower().startswith("word/activex/"):
-            raise ActiveContent("an ActiveX control", repr(name))
+            raise ActiveContent("activex", repr(name))
         if base.startswith("oleobject") and base.endswith(".bin"):
-            raise ActiveContent("an OLE object", repr(name))
+            raise ActiveContent("ole_object", repr(name))
         if _is_executable(base):
-            raise ActiveContent("an embedded program or script", repr(name))
+            raise ActiveContent("embedded_program", repr(name))
 
 
 def check_docx_parts(archive: zipfile.ZipFile) -> None:
@@ -213,7 +234,7 @@ def check_docx_parts(archive: zipfile.ZipFile) -> None:
     for element in _elements(archive, "[Content_Types].xml"):
         content_type = element.get("ContentType", "")
         if "macroenabled" in content_type.lower() or "vba" in content_type.lower():
-            raise ActiveContent("macros (VBA)", f"content type {content_type}")
+            raise ActiveContent("macros", f"content type {content_type}")
     for entry in archive.infolist():
         if entry.filename.endswith(".rels"):
             for element in _elements(archive, entry.filename):
@@ -230,11 +251,7 @@ def _check_relationship(part: str, element) -> None:
         return
     if kind.endswith(HYPERLINK_TYPE) and _is_web_link(target):
         return
-    found = (
-        "a link to a remote template"
-        if kind.endswith("/attachedTemplate")
-        else "a link to an outside file or address"
-    )
+    found = "remote_template" if kind.endswith("/attachedTemplate") else "outside_link"
     raise ActiveContent(found, f"{part}: {kind} -> {target}")
 
 

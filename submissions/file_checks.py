@@ -68,7 +68,8 @@ class Refusal(StrEnum):
 
 
 class UploadRefused(Exception):
-    """`found` names the active content found (an English phrase), if any."""
+    """`found` is the key of the active content found (active_content.FOUND_KINDS),
+    if any."""
 
     def __init__(self, code: Refusal, detail: str, found: str = "") -> None:
         super().__init__(f"{code}: {detail}")

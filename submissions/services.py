@@ -71,6 +71,42 @@ REFUSAL_MESSAGES = {
     ),
 }
 
+# What an active-content refusal names (issue 13), keyed by
+# active_content.FOUND_KINDS: "The file was refused because it contains ...".
+FOUND_PHRASES = {
+    "javascript": gettext_lazy("JavaScript"),
+    "launch": gettext_lazy("a /Launch action that starts a program"),
+    "submit_form": gettext_lazy("a /SubmitForm action that sends form data away"),
+    "import_data": gettext_lazy("an /ImportData action"),
+    "remote_go_to": gettext_lazy("a /GoToR link to another file"),
+    "embedded_go_to": gettext_lazy("a /GoToE link to an embedded file"),
+    "rich_media": gettext_lazy("rich media (Flash) content"),
+    "markup_before_header": gettext_lazy("HTML markup before the PDF header"),
+    "markup_in_header": gettext_lazy("HTML markup in the PDF header"),
+    "markup_at_start": gettext_lazy("HTML markup at the start of the PDF"),
+    "too_many_objects": gettext_lazy("too many objects to check"),
+    "embedded_program": gettext_lazy("an embedded program or script"),
+    "ole_object": gettext_lazy("an OLE object"),
+    "activex": gettext_lazy("an ActiveX control"),
+    "macros": gettext_lazy("macros (VBA)"),
+    "path_outside": gettext_lazy("a zip entry with a path outside the file"),
+    "remote_template": gettext_lazy("a link to a remote template"),
+    "outside_link": gettext_lazy("a link to an outside file or address"),
+}
+
+
+def refusal_message(refused: file_checks.UploadRefused) -> str:
+    """The reason shown to the uploader; an active-content refusal names what
+    was found, in the request's language."""
+    phrase = FOUND_PHRASES.get(refused.found) if refused.found else None
+    if phrase is None:
+        return str(REFUSAL_MESSAGES[refused.code])
+    return _(
+        "The file was refused because it contains %(found)s. Remove it (or save "
+        "the document again without it) and upload the new copy."
+    ) % {"found": phrase}
+
+
 TRANSITIONS = {
     (Status.DRAFT, Status.SUBMITTED),
     (Status.SUBMITTED, Status.UNDER_REVIEW),
@@ -87,6 +123,10 @@ class SubmissionError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class FileRefused(SubmissionError):
+    """A refusal about the uploaded file itself (the API reports it under `file`)."""
 
 
 def too_large_message() -> str:
@@ -194,7 +234,7 @@ def checked_upload(uploaded: File) -> Iterator[CheckedFile]:
             kind = file_checks.check_file(path, name)
         except file_checks.UploadRefused as refused:
             logger.info("upload refused (%s): %s", refused.code, refused.detail)
-            raise SubmissionError(str(REFUSAL_MESSAGES[refused.code])) from refused
+            raise FileRefused(refusal_message(refused)) from refused
         yield CheckedFile(Path(path), name, str(kind), sha256, size)
 
 
