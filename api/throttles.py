@@ -51,9 +51,15 @@ def client_address(meta: Mapping[str, str], trusted: Iterable[str]) -> str:
     return hops[0] if hops else remote  # every hop is one of ours
 
 
+def request_address(request) -> str:
+    """The client address of a Django request, by the rule above; also the
+    login lockout's (AXES_CLIENT_IP_CALLABLE), so both count the same client."""
+    return client_address(request.META, settings.TRUSTED_PROXIES)
+
+
 class AnonymousRateThrottle(AnonRateThrottle):
     def get_ident(self, request) -> str:
-        return client_address(request.META, settings.TRUSTED_PROXIES)
+        return request_address(request)
 
 
 class SignedInRateThrottle(UserRateThrottle):

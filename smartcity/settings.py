@@ -399,7 +399,10 @@ AXES_COOLOFF_TIME = timedelta(hours=env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("NUM_PROXIES", default=1)
+# The client address by the API throttle's rule: X-Forwarded-For only as written
+# by TRUSTED_PROXIES, so a direct client cannot rotate its lockout address and
+# clients behind the proxy are not all counted as the proxy's address.
+AXES_CLIENT_IP_CALLABLE = "api.throttles.request_address"
 AXES_VERBOSE = False
 
 # Logging: to stdout, for the container runtime to collect.

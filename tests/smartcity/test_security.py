@@ -139,3 +139,37 @@ def test_every_response_denies_powerful_browser_features(client, url):
     for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
         assert features[feature] == "()"
     assert set(features.values()) == {"()"}
+
+
+def _forwarded_login(address: str, forwarded: str, password: str = "wrong"):
+    return Client().post(
+        "/accounts/login/",
+        {"username": "official-9999", "password": password},
+        REMOTE_ADDR=address,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_a_rotating_forwarded_for_from_an_untrusted_address_still_locks_out(
+    person, settings
+):
+    """The lockout reads the client address the way the API throttle does:
+    X-Forwarded-For only from TRUSTED_PROXIES, so a client talking to gunicorn
+    directly cannot give each attempt a new address."""
+    settings.TRUSTED_PROXIES = ["172.18.0.2"]
+    for attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = _forwarded_login("203.0.113.7", f"198.51.100.{attempt}")
+        assert response.status_code == 200
+    locked = _forwarded_login("203.0.113.7", "198.51.100.200")
+    assert locked.status_code == 429
+    assert _forwarded_login("203.0.113.7", "", "pw-right-1").status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_client_address_is_counted_apart(person, settings):
+    settings.TRUSTED_PROXIES = ["172.18.0.0/16"]
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _forwarded_login("172.18.0.2", "spoofed-by-client, 198.51.100.9")
+    assert _forwarded_login("172.18.0.2", "198.51.100.9").status_code == 429
+    # Another client behind the same proxy is not locked by the first one.
+    other = _forwarded_login("172.18.0.2", "198.51.100.10", "pw-right-1")
+    assert other.status_code == 302
