@@ -16,7 +16,7 @@ from accounts.services import role_of
 from assessments.models import Band, Cycle
 from dashboards import display
 from regions.models import Region
-from scoring import services
+from scoring import preview, services
 from scoring.models import RegionResult, Release, ScoreRun
 
 
@@ -153,15 +153,67 @@ def recompute(request: HttpRequest) -> HttpResponse:
     return redirect("scoring:console")
 
 
+def _preview_page(
+    request: HttpRequest, cycle: Cycle, final: bool, shown: preview.Preview, stale=False
+) -> HttpResponse:
+    """The confirmation step: what the publish would change, and the form
+    that confirms it with the previewed content's checksum."""
+    bands = {
+        band.code: band.name for band in Band.objects.filter(framework=cycle.framework)
+    }
+
+    def side(values: dict | None) -> dict | None:
+        if values is None:
+            return None
+        return dict(values, band_name=bands.get(values["band"], values["band"]))
+
+    changes = [
+        {
+            "region": c.region,
+            "name": c.name,
+            "before": side(c.before),
+            "after": side(c.after),
+        }
+        for c in shown.changes
+    ]
+    return render(
+        request,
+        "scoring/publish_preview.html",
+        {
+            "cycle": cycle,
+            "final": final,
+            "preview": shown,
+            "changes": changes,
+            "stale": stale,
+            "makes_final": bool(
+                final
+                and shown.latest is not None
+                and shown.latest.kind == Release.Kind.PROVISIONAL
+            ),
+        },
+        status=409 if stale else 200,
+    )
+
+
 @login_required
 @require_POST
 def publish(request: HttpRequest) -> HttpResponse:
+    """First POST: the preview. Second POST (with the previewed checksum): the
+    publish, or, if the content changed in between, nothing and a new preview."""
     _admin_only(request)
-    cycle = get_object_or_404(Cycle, pk=request.POST.get("cycle"))
+    cycle = get_object_or_404(
+        Cycle.objects.select_related("framework"), pk=request.POST.get("cycle")
+    )
+    final = request.POST.get("kind") == "final"
+    expected = request.POST.get("checksum", "")
     try:
-        found = services.publish(
-            cycle=cycle, final=request.POST.get("kind") == "final", by=request.user
+        if not expected:
+            return _preview_page(request, cycle, final, preview.preview(cycle))
+        found = preview.publish_confirmed(
+            cycle=cycle, final=final, by=request.user, expected=expected
         )
+    except preview.Stale as stale:
+        return _preview_page(request, cycle, final, stale.preview, stale=True)
     except services.ReleaseError as error:
         messages.error(request, error.message)
         return redirect("scoring:console")

@@ -86,8 +86,11 @@ def test_the_console_says_there_is_no_change_since_the_latest_release(small_cycl
     client.force_login(admin)
     url = reverse("scoring:publish")
 
-    client.post(url, {"cycle": small_cycle.pk, "kind": "provisional"})
-    response = client.post(url, {"cycle": small_cycle.pk, "kind": "provisional"})
+    data = {"cycle": small_cycle.pk, "kind": "provisional"}
+    preview = client.post(url, data).content.decode()
+    data["checksum"] = preview.split('name="checksum" value="')[1].split('"')[0]
+    client.post(url, data)
+    response = client.post(url, data)
 
     assert response.status_code == 302
     assert response.url == reverse("scoring:release", args=[small_cycle.pk, 1])

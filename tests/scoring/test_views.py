@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -43,8 +45,14 @@ def test_only_admins_reach_the_console(small_cycle, official):
     response = client.post(reverse("scoring:recompute"), {"cycle": small_cycle.pk})
     assert response.status_code == 302
     assert ScoreRun.objects.filter(status="queued").count() == 1
-    response = client.post(
+    preview = client.post(
         reverse("scoring:publish"), {"cycle": small_cycle.pk, "kind": "provisional"}
+    )
+    assert preview.status_code == 200  # the preview first (test_publish_preview)
+    checksum = re.search(r'name="checksum" value="(\w+)"', preview.content.decode())
+    response = client.post(
+        reverse("scoring:publish"),
+        {"cycle": small_cycle.pk, "kind": "provisional", "checksum": checksum[1]},
     )
     assert response.url == reverse("scoring:release", args=[small_cycle.pk, 1])
     services.recompute_now(small_cycle)
