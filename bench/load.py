@@ -17,7 +17,9 @@ Reported per operation: requests, throughput, p50/p95/p99 latency, errors by
 status. Exits non-zero on any server error (5xx or connection failure), any
 other error, or a lost save: afterwards every review's answers and version in
 the database must equal its last acknowledged save, and the acknowledged
-versions of each review must have grown strictly.
+versions of each review must have grown strictly. Then one autosave through
+the real view has its queries counted, and autosave_queries, autosave_p95_ms,
+autosave_p50_ms and reader_rps are merged into bench/last.json.
 
 Uses a throwaway database `smartcity_load_<random>` on the PostgreSQL server of
 DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) and Redis
@@ -210,6 +212,7 @@ def environment(database_url: str, redis_url: str, workdir: Path) -> dict[str, s
         "API_USER_RATE": "100000000/s",
         "EMAIL_URL": "consolemail://",  # assignment e-mails go to the worker's log
         "MEDIA_ROOT": str(workdir / "media"),
+        "STATIC_ROOT": str(workdir / "static"),
         "LOG_LEVEL": "WARNING",
     }
 
@@ -232,8 +235,11 @@ def prepare(workdir: Path, reviewers: int) -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
+    # collectstatic: the pages need the manifest of the production settings,
+    # built here in the run's own STATIC_ROOT instead of relying on a leftover.
     for command in ("migrate", "load_regions", "load_framework"):
         call_command(command, verbosity=0, stdout=io.StringIO())
+    call_command("collectstatic", verbosity=0, interactive=False)
     from accounts.models import Role
     from accounts.services import create_user
     from assessments.services import create_cycle
@@ -358,8 +364,50 @@ def verify(workdir: Path) -> None:
     )
 
 
+# Statements that only open or close a transaction (PostgreSQL logs neither).
+CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
+def queries(workdir: Path) -> None:
+    """Count the queries of one autosave through the real view (the first
+    reviewer's review, after the run and its verification): a first save and
+    a steady-state one that changes every level; write workdir/queries.json."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from assessments.models import Indicator
+    from reviews.models import Review
+
+    pk, _username = json.loads((workdir / "setup.json").read_text())["reviews"][0]
+    review = Review.objects.select_related("cycle", "reviewer").get(pk=pk)
+    indicators = Indicator.objects.filter(framework_id=review.cycle.framework_id)
+    ids = list(indicators.values_list("pk", flat=True))
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(review.reviewer)
+    counts = []
+    for level in ("2", "3"):
+        review.refresh_from_db(fields=["version"])
+        data = {"version": str(review.version)} | {f"level-{i}": level for i in ids}
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(f"/reviews/{pk}/save/", data)
+        if response.status_code != 200:
+            raise SystemExit(f"autosave for the query count: {response.status_code}")
+        counts.append(
+            sum(
+                1 for q in captured.captured_queries if not q["sql"].startswith(CONTROL)
+            )
+        )
+    (workdir / "queries.json").write_text(
+        json.dumps({"first": counts[0], "steady": counts[1]})
+    )
+
+
 def django_step(step: str, workdir: Path, env: dict[str, str], *extra: str) -> None:
-    """Run prepare or verify in a child process with the load environment."""
+    """Run prepare, verify or queries in a child process with the load environment."""
     subprocess.run(
         [sys.executable, __file__, f"--{step}", str(workdir), *extra],
         cwd=ROOT,
@@ -1011,6 +1059,29 @@ def report(header: list[str], outcome: dict, verified: dict, seconds: float) -> 
     return not (server_errors or other_errors or lost or stopped)
 
 
+def write_figures(outcome: dict, seconds: float, counted: dict) -> dict:
+    """The run's figures merged into bench/last.json (numbers only, one key
+    each, so a script can compare runs); the other scripts' keys are kept."""
+    parts = outcome["parts"]
+    autosaves = sorted(v for p in parts for v in p["latencies"].get("autosave", []))
+    readers = sum(
+        p["in_window"].get(operation, 0)
+        for p in parts
+        for operation in OPERATIONS
+        if operation != "autosave"
+    )
+    figures = {
+        "autosave_queries": counted["steady"],
+        "autosave_p95_ms": round(percentile(autosaves, 0.95), 1),
+        "autosave_p50_ms": round(percentile(autosaves, 0.50), 1),
+        "reader_rps": round(readers / seconds, 1),
+    }
+    path = ROOT / "bench" / "last.json"
+    known = json.loads(path.read_text()) if path.exists() else {}
+    path.write_text(json.dumps(known | figures, indent=2, sort_keys=True) + "\n")
+    return figures
+
+
 def main() -> None:
     """Set up, run, verify, clean up, report; exit 1 on any failure."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -1077,6 +1148,8 @@ def main() -> None:
             (workdir / "acks.json").write_text(json.dumps(acks))
             django_step("verify", workdir, env)
             verified = json.loads((workdir / "verified.json").read_text())
+            django_step("queries", workdir, env)
+            counted = json.loads((workdir / "queries.json").read_text())
             waiting = redis_db(redis_url).llen("celery")
             logs = [
                 (workdir / log).read_text(errors="replace")
@@ -1105,6 +1178,12 @@ def main() -> None:
         f"time      setup {prepared:.0f} s, whole run {time.monotonic() - began:.0f} s",
     ]
     passed = report(header, outcome, verified, args.seconds)
+    figures = write_figures(outcome, args.seconds, counted)
+    print(
+        f"autosave: {counted['steady']} queries (a first save {counted['first']}),"
+        f" p95 {figures['autosave_p95_ms']:.0f} ms; readers"
+        f" {figures['reader_rps']:.1f} req/s; written to bench/last.json"
+    )
     print(
         f"server logs: {tracebacks} tracebacks. Celery: {queued} jobs queued by setup"
         f" (assignment e-mails), {waiting} left at the end; autosaves queue none."
@@ -1122,5 +1201,7 @@ if __name__ == "__main__":
         prepare(Path(sys.argv[2]), int(sys.argv[3]))
     elif "--verify" in sys.argv:
         verify(Path(sys.argv[2]))
+    elif "--queries" in sys.argv:
+        queries(Path(sys.argv[2]))
     else:
         main()
