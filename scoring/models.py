@@ -82,6 +82,19 @@ class RegionResult(models.Model):
     rank_size = models.PositiveIntegerField(null=True, blank=True)
     rank_low = models.PositiveIntegerField(null=True, blank=True)
     rank_high = models.PositiveIntegerField(null=True, blank=True)
+    # The method of docs/scoring.md: who is ranked, why not, uncertainty.
+    n_reviews = models.PositiveIntegerField(_("submitted reviews"), default=0)
+    ranked = models.BooleanField(_("ranked"), default=False)
+    unranked_reason = models.CharField(
+        _("why not ranked"), max_length=20, blank=True
+    )  # "incomplete" | "few_reviews" | "no_index" | ""
+    index_low = models.DecimalField(_("index, 90% interval low"), **SCORE)
+    index_high = models.DecimalField(_("index, 90% interval high"), **SCORE)
+    index_adjusted = models.DecimalField(_("severity-adjusted index"), **SCORE)
+    rank_adjusted = models.PositiveIntegerField(null=True, blank=True)
+    tie_low = models.PositiveIntegerField(null=True, blank=True)
+    tie_high = models.PositiveIntegerField(null=True, blank=True)
+    uncertainty = models.JSONField(_("rank intervals and tied groups"), default=dict)
 
     class Meta:
         ordering = ["cycle", "rank_national", "region"]

@@ -77,6 +77,15 @@ def result_rows(content: dict[str, Any]) -> list[dict[str, Any]]:
         for key, value in region.items():
             if key in ("levels", "details"):
                 continue
+            if key == "uncertainty":  # {group: {"interval": [lo, hi], "tie": ...}}
+                for group, inner in value.items():
+                    for name in ("interval", "tie"):
+                        low, high = inner.get(name, [None, None])
+                        row[f"{group}_{name}_low"], row[f"{group}_{name}_high"] = (
+                            low,
+                            high,
+                        )
+                continue
             if isinstance(value, dict):
                 for name, inner in value.items():
                     if not isinstance(inner, (dict, list)):

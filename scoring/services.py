@@ -37,6 +37,18 @@ COALESCE_SECONDS = 3  # changes in a burst are read together by one run
 LOCK_KEY = 2017  # first key of the per-cycle advisory lock (see `_lock`)
 ORPHAN_GRACE = timedelta(seconds=10)  # "running" to holding the lock: ms
 PLACES = Decimal("0.000001")
+METHOD_FIELDS = (
+    "n_reviews",
+    "ranked",
+    "unranked_reason",
+    "index_low",
+    "index_high",
+    "index_adjusted",
+    "rank_adjusted",
+    "tie_low",
+    "tie_high",
+    "uncertainty",
+)
 RANK_FIELDS = (
     "rank_national",
     "rank_kind",
@@ -121,6 +133,8 @@ class CycleData:
     min_coverage: float
     target_band: str
     target: int
+    no_evidence_level: float = 1.0
+    min_reviews: int = 3
 
 
 def read_answers(cycle: Cycle) -> pd.DataFrame:
@@ -219,13 +233,21 @@ def read(cycle: Cycle) -> CycleData:
         min_coverage=float(framework.min_coverage),
         target_band=framework.target_band,
         target=program.target_regions if program else 100,
+        no_evidence_level=float(
+            1 if framework.no_evidence_level is None else framework.no_evidence_level
+        ),
+        min_reviews=int(framework.min_reviews),
     )
 
 
 # Computing and writing ------------------------------------------------------
 
 
-def compute(data: CycleData, *, draws: int = 500) -> analytics.CycleResult:
+DRAWS = 500
+INTERVAL = 0.9
+
+
+def compute(data: CycleData, *, draws: int = DRAWS) -> analytics.CycleResult:
     return analytics.compute_cycle(
         data.answers,
         data.consensus,
@@ -238,7 +260,10 @@ def compute(data: CycleData, *, draws: int = 500) -> analytics.CycleResult:
         min_coverage=data.min_coverage,
         target_band=data.target_band,
         target=data.target,
+        no_evidence_level=data.no_evidence_level,
+        min_reviews=data.min_reviews,
         draws=draws,
+        level=INTERVAL,
     )
 
 
@@ -285,6 +310,16 @@ def result_rows(cycle: Cycle, result: analytics.CycleResult) -> list[RegionResul
                 rank_low=_integer(record.get("rank_low")),
                 rank_high=_integer(record.get("rank_high")),
                 **{field: _integer(record.get(field)) for field in RANK_FIELDS},
+                n_reviews=int(record.get("n_reviews") or 0),
+                ranked=bool(record.get("ranked")),
+                unranked_reason=_text(record.get("unranked_reason")),
+                index_low=_decimal(record.get("index_low")),
+                index_high=_decimal(record.get("index_high")),
+                index_adjusted=_decimal(record.get("index_adjusted")),
+                rank_adjusted=_integer(record.get("rank_adjusted")),
+                tie_low=_integer(record.get("tie_low")),
+                tie_high=_integer(record.get("tie_high")),
+                uncertainty=record.get("uncertainty") or {},
             )
         )
     return rows
@@ -312,6 +347,7 @@ def write(cycle: Cycle, result: analytics.CycleResult) -> int:
         "rank_low",
         "rank_high",
         *RANK_FIELDS,
+        *METHOD_FIELDS,
     ]
     RegionResult.objects.bulk_create(
         rows,
@@ -344,6 +380,21 @@ def _stats(result: analytics.CycleResult) -> dict[str, Any]:
                 "n": int(r["n"]),
             }
             for r in result.leniency.to_dict("records")
+        ],
+        # Admins only (never in a release's content).
+        "severity": [
+            {
+                "reviewer": int(r["reviewer"]),
+                "severity": _float(r["severity"]),
+                "low": _float(r["severity_low"]),
+                "high": _float(r["severity_high"]),
+                "n": int(r["n"]),
+            }
+            for r in (
+                result.severity.to_dict("records")
+                if result.severity is not None
+                else []
+            )
         ],
     }
 
@@ -434,9 +485,33 @@ def region_entries(
                 "ranks": {field: getattr(row, field) for field in RANK_FIELDS},
                 "rank_interval": [row.rank_low, row.rank_high],
                 "levels": levels.get(row.region_id, {}),
+                "n_reviews": row.n_reviews,
+                "ranked": row.ranked,
+                "unranked_reason": row.unranked_reason,
+                "index_interval": [_string(row.index_low), _string(row.index_high)],
+                "uncertainty": row.uncertainty,
+                "index_adjusted": _string(row.index_adjusted),
+                "rank_adjusted": row.rank_adjusted,
+                "tie": [row.tie_low, row.tie_high],
             }
         )
     return regions
+
+
+def _string(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def method(data: CycleData) -> dict[str, Any]:
+    """The method's settings a release states (docs/scoring.md)."""
+    return {
+        "no_evidence_level": str(
+            Decimal(repr(float(data.no_evidence_level))).normalize()
+        ),
+        "min_reviews": int(data.min_reviews),
+        "draws": DRAWS,
+        "interval": str(INTERVAL),
+    }
 
 
 def release_content(
@@ -467,6 +542,9 @@ def release_content(
         },
         "progress": result.progress,
         "alpha": _float(result.alpha),
+        "low_agreement": bool(result.low_agreement),
+        "agreement_floor": str(analytics.AGREEMENT_FLOOR),
+        "method": method(data),
         "regions": regions,
         # The regions as they were, the framework's full mapping and every
         # reviewer's answers (anonymous ids): see scoring/releases.py.

@@ -172,6 +172,8 @@ from scoring.analytics.bootstrap import (
     rank_intervals,
 )
 from scoring.analytics.cycle import (
+    AGREEMENT_FLOOR,
+    PEER_GROUPS,
     CycleResult,
     compute_cycle,
 )
@@ -191,9 +193,11 @@ from scoring.analytics.ranks import (
 )
 
 __all__ = [
+    "AGREEMENT_FLOOR",
     "ASPECTS",
     "INDEX_DECIMALS",
     "PARTS",
+    "PEER_GROUPS",
     "RANK_GROUPS",
     "CycleResult",
     "agreement",

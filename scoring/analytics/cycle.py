@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from scoring.analytics.agreement import (
@@ -17,7 +18,11 @@ from scoring.analytics.agreement import (
     progress,
 )
 from scoring.analytics.bootstrap import (
-    _intervals,
+    _rank_rows,
+    interval,
+    rank_quantiles,
+    review_draws,
+    tied_groups,
 )
 from scoring.analytics.frames import (
     _REGIONS,
@@ -30,15 +35,29 @@ from scoring.analytics.framework import (
 )
 from scoring.analytics.levels import (
     _final_levels,
+    _no_evidence,
     _score,
 )
 from scoring.analytics.ranks import (
+    _index_key,
     assign_bands,
     rank_regions,
 )
+from scoring.analytics.severity import adjusted_answers, severity
 
 # --------------------------------------------------------------------------
 # The whole cycle
+
+AGREEMENT_FLOOR = 0.667  # Krippendorff (2004): tentative conclusions at >= .667
+# Peer group key in `uncertainty` -> rank column (national first).
+PEER_GROUPS = {
+    "national": "rank_national",
+    "kind": "rank_kind",
+    "province": "rank_province",
+    "cohort": "rank_cohort",
+    "size": "rank_size",
+}
+_GROUP_BY = {"kind": "kind", "province": "province", "cohort": "cohort_year"}
 
 
 @dataclass(frozen=True)
@@ -47,11 +66,15 @@ class CycleResult:
 
     levels: as from indicator_levels. scores: one row per region in `regions`
     (and in the levels), sorted, with the columns of score_regions,
-    assign_bands and rank_regions plus rank_low and rank_high (Int64, NA when
-    incomplete); a region without any level has index NaN and coverage 0.
-    alpha: the cycle's ordinal Krippendorff's alpha. agreement: indicator,
-    alpha, n_units. leniency: reviewer, mean_deviation, n. progress: {"reached",
-    "target"}.
+    assign_bands and rank_regions plus n_reviews, ranked, unranked_reason,
+    index_low, index_high, rank_low, rank_high (national rank interval),
+    tie_low, tie_high (national tied group), uncertainty ({group: {"interval",
+    "tie"}}), index_adjusted, rank_adjusted; a region without any level has
+    index NaN and coverage 0. alpha: the cycle's ordinal Krippendorff's
+    alpha; low_agreement: alpha below AGREEMENT_FLOOR (or not computable
+    although some cell has two reviewers). agreement: indicator, alpha,
+    n_units. leniency: reviewer, mean_deviation, n. severity: reviewer,
+    severity, severity_low, severity_high, n. progress: {"reached", "target"}.
     """
 
     levels: pd.DataFrame
@@ -60,6 +83,8 @@ class CycleResult:
     agreement: pd.DataFrame
     leniency: pd.DataFrame
     progress: dict[str, int]
+    severity: pd.DataFrame | None = None
+    low_agreement: bool = False
 
 
 def compute_cycle(
@@ -75,36 +100,71 @@ def compute_cycle(
     min_coverage: float,
     target_band: str,
     target: int,
+    no_evidence_level: float | None = None,
+    min_reviews: int = 1,
     draws: int = 500,
     seed: int = 2017,
+    level: float = 0.9,
 ) -> CycleResult:
-    """Levels, scores, bands, ranks, rank intervals, agreement, leniency and
-    progress of one cycle (see the module docstring for the method)."""
+    """Levels, scores, bands, ranks, intervals, tied groups, agreement,
+    severity and progress of one cycle (see the package docstring)."""
+    if not 0 < float(level) < 1:
+        raise ValueError("level must be between 0 and 1")
+    no_evidence = _no_evidence(no_evidence_level)
     ans, decided = _answers(answers), _decisions(consensus, appeals)
     fw = _framework(indicators, part_weights, aspect_weights)
-    levels = _final_levels(ans, decided)
-    scores = _score(levels, fw)
+    levels = _final_levels(ans, decided, no_evidence)
+    scores = _score(levels, fw, no_evidence)
     meta = _columns(regions, _REGIONS, "regions")
     everyone = pd.Index(meta["region"].unique()).union(scores["region"]).sort_values()
     scores = scores.set_index("region").reindex(everyone).rename_axis("region")
     scores["coverage"] = scores["coverage"].fillna(0.0)
+    reviews = ans.groupby("region")["reviewer"].nunique()
+    scores["n_reviews"] = reviews.reindex(everyone).fillna(0).astype("int64")
     scores = scores.reset_index()
     scores = assign_bands(scores, bands, min_coverage=min_coverage)
+    has_index = scores["index"].notna().to_numpy()
+    complete = scores["complete"].to_numpy(bool)
+    enough = (scores["n_reviews"] >= int(min_reviews)).to_numpy()
+    scores["ranked"] = complete & enough
+    scores["unranked_reason"] = np.select(
+        [~has_index, ~complete, ~enough], ["no_index", "incomplete", "few_reviews"], ""
+    )
     scores = rank_regions(scores, meta)
-    intervals = _intervals(
+
+    # Review-level bootstrap of every region with an index.
+    with_index = scores.loc[has_index, "region"].to_numpy()
+    values = review_draws(
         ans,
         decided,
-        levels,
         fw,
-        scores.loc[scores["complete"], "region"].tolist(),
+        with_index,
+        no_evidence_level=no_evidence,
         draws=draws,
         seed=seed,
-        level=0.9,
     )
-    scores = scores.merge(intervals, on="region", how="left", validate="one_to_one")
-    for column in ("rank_low", "rank_high"):
-        scores[column] = scores[column].astype("Int64")
+    point = scores.loc[has_index, "index"].to_numpy(float)
+    low, high = interval(values, point, level) if len(point) else (point, point)
+    scores["index_low"] = np.nan
+    scores["index_high"] = np.nan
+    scores.loc[has_index, "index_low"] = low
+    scores.loc[has_index, "index_high"] = high
+    scores = _rank_uncertainty(scores, meta, values, has_index, level)
+
+    sev = severity(ans)
+    adjusted = _final_levels(adjusted_answers(ans, sev), decided, no_evidence)
+    adjusted = _score(adjusted, fw, no_evidence).set_index("region")["index"]
+    scores["index_adjusted"] = adjusted.reindex(scores["region"]).to_numpy()
+    key = pd.Series(
+        np.where(scores["ranked"], _index_key(scores["index_adjusted"]), np.nan)
+    )
+    scores["rank_adjusted"] = key.rank(method="min", ascending=False).astype("Int64")
+
     alpha, per_indicator = _agreement(ans)
+    pairs = ans.loc[ans["level"].notna()].groupby(["region", "indicator"]).size() >= 2
+    low_agreement = bool(
+        alpha < AGREEMENT_FLOOR if not np.isnan(alpha) else pairs.any()
+    )
     return CycleResult(
         levels=levels,
         scores=scores,
@@ -112,4 +172,55 @@ def compute_cycle(
         agreement=per_indicator,
         leniency=_leniency(ans, levels),
         progress=progress(scores, bands=bands, target_band=target_band, target=target),
+        severity=sev,
+        low_agreement=low_agreement,
     )
+
+
+def _rank_uncertainty(
+    scores: pd.DataFrame,
+    meta: pd.DataFrame,
+    values: np.ndarray,
+    has_index: np.ndarray,
+    level: float,
+) -> pd.DataFrame:
+    """rank_low/high, tie_low/high (national) and uncertainty per region."""
+    column_of = np.full(len(scores), -1)
+    column_of[has_index] = np.arange(int(has_index.sum()))
+    ranked = scores["ranked"].to_numpy(bool)
+    groups = meta.set_index("region").reindex(scores["region"])
+    groups["size_class"] = scores["size_class"].to_numpy()
+    uncertainty: list[dict[str, Any]] = [{} for _ in range(len(scores))]
+    for name, rank_column in PEER_GROUPS.items():
+        if name == "national":
+            labels = pd.Series(0, index=scores.index)
+        else:
+            by = _GROUP_BY.get(name, "size_class")
+            labels = pd.Series(groups[by].to_numpy(), index=scores.index)
+        point = scores[rank_column]
+        usable = ranked & labels.notna().to_numpy() & point.notna().to_numpy()
+        for _, members in labels[usable].groupby(labels[usable]).groups.items():
+            rows = np.asarray(members)
+            draws = values[:, column_of[rows]]
+            low, high = rank_quantiles(_rank_rows(draws), level)
+            tie = tied_groups(point.to_numpy()[rows].astype(np.int64), draws)
+            for k, r in enumerate(rows):
+                uncertainty[r][name] = {
+                    "interval": [int(low[k]), int(high[k])],
+                    "tie": [int(tie[k, 0]), int(tie[k, 1])],
+                }
+    scores["uncertainty"] = uncertainty
+    for column, part, at in (
+        ("rank_low", "interval", 0),
+        ("rank_high", "interval", 1),
+        ("tie_low", "tie", 0),
+        ("tie_high", "tie", 1),
+    ):
+        scores[column] = pd.array(
+            [
+                u["national"][part][at] if "national" in u else pd.NA
+                for u in uncertainty
+            ],
+            dtype="Int64",
+        )
+    return scores

@@ -6,6 +6,7 @@ Part of scoring.analytics (see its docstring for the method). Pure: no Django.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
@@ -46,6 +47,11 @@ def _bands(bands: Sequence[tuple[str, Any]]) -> tuple[list[str], np.ndarray]:
     return codes, uppers
 
 
+_SIX = Decimal(1).scaleb(-INDEX_DECIMALS)
+SHOWN_DECIMALS = 2
+_TWO = Decimal(1).scaleb(-SHOWN_DECIMALS)
+
+
 def _index_key(index: pd.Series | np.ndarray) -> np.ndarray:
     return np.round(np.asarray(index, dtype="float64"), INDEX_DECIMALS)
 
@@ -68,14 +74,25 @@ def assign_bands(
     minimum = _weight(min_coverage, "min_coverage")
     out = scores.copy()
     key = _index_key(out["index"])
-    position = np.searchsorted(uppers, np.where(np.isnan(key), 0.0, key), "right")
-    band = np.array(codes, dtype=object)[position]
-    band[np.isnan(key)] = None
-    out["band"] = pd.Series(band, index=out.index, dtype="str")
     coverage = pd.to_numeric(out["coverage"]).astype("float64")
-    out["complete"] = (
-        ~np.isnan(key) & (coverage >= minimum - COVERAGE_TOLERANCE).to_numpy()
-    )
+    complete = ~np.isnan(key) & (coverage >= minimum - COVERAGE_TOLERANCE).to_numpy()
+    shown = _shown(key)
+    position = np.searchsorted(uppers, np.where(np.isnan(shown), 0.0, shown), "right")
+    band = np.array(codes, dtype=object)[position]
+    band[np.isnan(key) | ~complete] = None
+    out["band"] = pd.Series(band, index=out.index, dtype="str")
+    out["complete"] = complete
+    return out
+
+
+def _shown(key: np.ndarray) -> np.ndarray:
+    """The index as shown: its 6-decimal value rounded half-up to 2 decimals
+    (3.4996 shows 3.50), as exact decimals converted back to floats."""
+    out = np.full(key.shape, np.nan)
+    for k, value in enumerate(key.tolist()):
+        if value == value:
+            exact = Decimal(repr(value)).quantize(_SIX).quantize(_TWO, ROUND_HALF_UP)
+            out[k] = float(exact)
     return out
 
 
@@ -95,8 +112,8 @@ def rank_regions(scores: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
 
     regions: region, kind, province, cohort_year, population; every region in
     `scores` must be there. Adds size_class and rank_national, rank_kind,
-    rank_province, rank_cohort, rank_size (Int64): ranks among complete regions
-    only, rank 1 = highest index, ties share the lower number (indices compared
+    rank_province, rank_cohort, rank_size (Int64): ranks among ranked regions
+    only (the "ranked" column when present, else complete), rank 1 = highest index, ties share the lower number (indices compared
     at INDEX_DECIMALS); NA for incomplete regions and unknown groups.
     """
     if "complete" not in scores.columns:
@@ -115,7 +132,8 @@ def rank_regions(scores: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
 
     out = scores.copy()
     out["size_class"] = meta["size_class"]
-    complete = out["complete"].astype(bool).to_numpy()
+    chosen = "ranked" if "ranked" in out.columns else "complete"
+    complete = out[chosen].astype(bool).to_numpy()
     key = pd.Series(
         np.where(complete, _index_key(out["index"]), np.nan), index=out.index
     )
