@@ -345,7 +345,10 @@ def upload_document(
     at: datetime | None = None,
 ) -> DocumentVersion:
     """A new document, or a new version of `document`. Identical bytes already
-    in this submission are recognised and refused (nothing new to store).
+    in this submission are recognised and refused (nothing new to store). A
+    submission has one masterplan: a masterplan uploaded as a new document when
+    one exists becomes that document's next version (issue 17), so the
+    pre-screen and the reviewers read one masterplan with its history.
 
     `at` (imports and the demo only; views never pass it) is the moment the
     upload counts as made, for the deadline check and the record."""
@@ -385,6 +388,14 @@ def upload_document(
             if created:
                 written.append(stored)
                 _enqueue(stored)
+            if document is None and doc_type == DocumentType.MASTERPLAN:
+                document = (
+                    Document.objects.filter(
+                        submission=submission, doc_type=DocumentType.MASTERPLAN
+                    )
+                    .order_by("pk")
+                    .first()
+                )
             if document is None:
                 document = Document.objects.create(
                     submission=submission,

@@ -155,11 +155,16 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
         except services.SubmissionError as error:
             form.add_error("file", error.message)
         else:
-            messages.success(
-                request,
-                _("“%(title)s” was uploaded; it is being read now.")
-                % {"title": version.document.title},
-            )
+            if version.number > 1:  # the submission's one masterplan, see services
+                text = _(
+                    "This submission already has a masterplan, “%(title)s”: the "
+                    "file was added as its version %(number)s; it is being read now."
+                ) % {"title": version.document.title, "number": version.number}
+            else:
+                text = _("“%(title)s” was uploaded; it is being read now.") % {
+                    "title": version.document.title
+                }
+            messages.success(request, text)
             return redirect(
                 "submissions:document", pk=submission.pk, doc=version.document_id
             )
