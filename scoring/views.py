@@ -16,7 +16,7 @@ from accounts.services import role_of
 from assessments.models import Band, Cycle
 from dashboards import display
 from regions.models import Region
-from scoring import preview, services
+from scoring import preview, run_reasons, services
 from scoring.models import RegionResult, Release, ScoreRun
 
 
@@ -110,6 +110,24 @@ def _severity(latest: ScoreRun | None) -> list[dict]:
     )
 
 
+def percent(share) -> str:
+    """A share (0..1) as a whole percentage, a dash when there is none; the
+    template's widthratio printed a bare "%" for a missing value."""
+    return "\u2013" if share is None else f"{round(float(share) * 100)}%"
+
+
+def _computed(cycle: Cycle) -> list[RegionResult]:
+    """The cycle's computed results with the band's name and coverage in %."""
+    bands = {
+        band.code: band.name for band in Band.objects.filter(framework=cycle.framework)
+    }
+    results = list(RegionResult.objects.filter(cycle=cycle).select_related("region"))
+    for result in results:
+        result.band_name = bands.get(result.band, result.band)
+        result.coverage_percent = percent(result.coverage)
+    return results
+
+
 @login_required
 def console(request: HttpRequest) -> HttpResponse:
     _admin_only(request)
@@ -117,6 +135,9 @@ def console(request: HttpRequest) -> HttpResponse:
     if cycle is None:
         return render(request, "scoring/console.html", {"cycle": None})
     runs = list(ScoreRun.objects.filter(cycle=cycle)[:10])
+    places = run_reasons.region_names(run.reason for run in runs)
+    for run in runs:
+        run.asked_by = run_reasons.describe(run.reason, places)
     latest = next((run for run in runs if run.status == ScoreRun.Status.DONE), None)
     leniency = latest.stats.get("leniency", []) if latest else []
     names = dict(
@@ -134,9 +155,7 @@ def console(request: HttpRequest) -> HttpResponse:
             "leniency": [
                 dict(row, name=names.get(row["reviewer"], "?")) for row in leniency
             ],
-            "results": RegionResult.objects.filter(cycle=cycle).select_related(
-                "region"
-            ),
+            "results": _computed(cycle),
             "releases": Release.objects.filter(cycle=cycle).order_by("-number"),
             "severity": _severity(latest),
         },
