@@ -1,7 +1,8 @@
 """`make load`: a bounded load test of the real stack on this machine.
 
 gunicorn (gunicorn.conf.py) and a Celery worker, on PostgreSQL and Redis, all
-on loopback. For `--seconds` (default 60), at the same time:
+on loopback; the reviewers talk to a second gunicorn pool of --write-workers
+processes (1), as nginx sends autosaves to web-write (0: one pool for all). For `--seconds` (default 60), at the same time:
 
 - 50 reviewers, each logged in through the login form with its own keep-alive
   connection and cookies, autosave their own review (POST /reviews/<pk>/save/,
@@ -84,7 +85,14 @@ READER_MIX = (
 DASHBOARD_FILTERS = ("", "", "", "?cohort=2017", "?cohort=2018", "?kind=kota")
 REVALIDATE = 0.3  # share of repeated requests sent with If-None-Match
 FAILURES = (OSError, http.client.HTTPException)  # includes timeouts
-CPU_USERS = ("gunicorn", "postgres", "redis-server", "Celery worker", "clients")
+CPU_USERS = (
+    "gunicorn",
+    "gunicorn (writes)",
+    "postgres",
+    "redis-server",
+    "Celery worker",
+    "clients",
+)
 # What a browser reads from the pages' forms.
 TOKEN_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION_FIELD = re.compile(r'name="version" value="(\d+)" id="review-version"')
@@ -884,10 +892,16 @@ def client_process(
 
 
 def load(
-    setup: dict, port: int, args: argparse.Namespace, gunicorn: int, worker: int
+    setup: dict,
+    ports: tuple[int, int],
+    args: argparse.Namespace,
+    servers: tuple[int, int | None],
+    worker: int,
 ) -> dict:
     """Start the client processes, log the reviewers in, open the window for
-    everybody at once, and gather the results."""
+    everybody at once, and gather the results. Readers use the first port,
+    reviewers the second (the write pool's, as nginx routes their autosaves)."""
+    gunicorn, writers = servers
     context = multiprocessing.get_context("fork")  # no thread exists yet here
     clock, results = Clock(), context.Queue()
     readers = list(range(args.readers))
@@ -897,7 +911,16 @@ def load(
     processes = [
         context.Process(
             target=client_process,
-            args=(kind, setup, members, port, args.seed, args.seconds, clock, results),
+            args=(
+                kind,
+                setup,
+                members,
+                ports[1] if kind == "reviewers" else ports[0],
+                args.seed,
+                args.seconds,
+                clock,
+                results,
+            ),
             daemon=True,
         )
         for kind, members in groups
@@ -941,7 +964,12 @@ def load(
         "cpu": cpu_shares(
             cpu_before,
             cpu_after,
-            {gunicorn: "gunicorn", worker: "Celery worker", os.getpgrp(): "clients"},
+            {
+                gunicorn: "gunicorn",
+                **({writers: "gunicorn (writes)"} if writers else {}),
+                worker: "Celery worker",
+                os.getpgrp(): "clients",
+            },
         ),
         "workers_seen": len(workers),
         "clients": len(setup["reviews"]) + args.readers,
@@ -1089,9 +1117,23 @@ def main() -> None:
     parser.add_argument("--reviewers", type=int, default=50)
     parser.add_argument("--readers", type=int, default=100)
     parser.add_argument("--seed", type=int, default=2017)
+    parser.add_argument(
+        "--write-workers",
+        type=int,
+        default=1,
+        help="processes of a separate gunicorn pool for the autosaves, as"
+        " web-write behind nginx (1; 0: one pool serves everybody)",
+    )
     args = parser.parse_args()
-    if args.seconds <= 0 or args.reviewers < 1 or args.readers < 0:
-        parser.error("--seconds > 0, --reviewers >= 1, --readers >= 0")
+    if (
+        args.seconds <= 0
+        or args.reviewers < 1
+        or args.readers < 0
+        or args.write_workers < 0
+    ):
+        parser.error(
+            "--seconds > 0, --reviewers >= 1, --readers >= 0, --write-workers >= 0"
+        )
     # A stopped run (Ctrl+C, SIGTERM) still cleans up, in the finally below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
@@ -1108,7 +1150,7 @@ def main() -> None:
     )
     load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     began = time.monotonic()
-    server = worker = None
+    server = writer = worker = None
     with tempfile.TemporaryDirectory(prefix="smartcity-load-") as directory:
         workdir = Path(directory)
         env = environment(database_url, redis_url, workdir)
@@ -1134,15 +1176,38 @@ def main() -> None:
                 workdir / "gunicorn.log",
             )
             wait_ready(port, server, workdir / "gunicorn.log")
+            write_port = port
+            if args.write_workers:
+                write_port = free_port()
+                writer = start(
+                    [
+                        str(BIN / "gunicorn"),
+                        *gunicorn.split()[1:-1],
+                        f"127.0.0.1:{write_port}",
+                    ],
+                    env | {"WEB_CONCURRENCY": str(args.write_workers)},
+                    workdir / "gunicorn-write.log",
+                )
+                wait_ready(write_port, writer, workdir / "gunicorn-write.log")
             print(
                 f"   ready in {time.monotonic() - began:.0f} s; running {args.seconds:.0f} s ...",
                 flush=True,
             )
-            outcome = load(setup, port, args, server.pid, worker.pid)
+            outcome = load(
+                setup,
+                (port, write_port),
+                args,
+                (server.pid, writer.pid if writer else None),
+                worker.pid,
+            )
             exited = [
                 n
-                for n, p in (("gunicorn", server), ("worker", worker))
-                if p.poll() is not None
+                for n, p in (
+                    ("gunicorn", server),
+                    ("gunicorn (writes)", writer),
+                    ("worker", worker),
+                )
+                if p is not None and p.poll() is not None
             ]
             acks = {pk: a for p in outcome["parts"] for pk, a in p["acks"].items()}
             (workdir / "acks.json").write_text(json.dumps(acks))
@@ -1153,13 +1218,15 @@ def main() -> None:
             waiting = redis_db(redis_url).llen("celery")
             logs = [
                 (workdir / log).read_text(errors="replace")
-                for log in ("gunicorn.log", "worker.log")
+                for log in ("gunicorn.log", "gunicorn-write.log", "worker.log")
+                if (workdir / log).exists()
             ]
             tracebacks = sum(log.count("Traceback") for log in logs)
             first = next((log for log in logs if "Traceback" in log), "")
             first = first[first.find("Traceback") :][:3000]
         finally:
             stop(server)
+            stop(writer)
             stop(worker)
             admin(url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
             redis_db(redis_url).flushdb()
@@ -1169,7 +1236,13 @@ def main() -> None:
         f" {args.readers} readers (no think time), {args.seconds:.0f} s, loopback",
         f"machine   {machine()}; load average before: {load_before}",
         f"stack     gunicorn.conf.py ({os.environ.get('WEB_CONCURRENCY', '3')} workers"
-        f" x 2 threads), 1 Celery worker (concurrency 1), {versions}",
+        " x 2 threads"
+        + (
+            f"; autosaves on their own pool of {args.write_workers} x 2 threads"
+            if args.write_workers
+            else ", autosaves included"
+        )
+        + f"), 1 Celery worker (concurrency 1), {versions}",
         f"data      a release of {len(setup['regions'])} regions;"
         f" {len(setup['reviews'])} reviews in progress, {setup['indicators']}"
         " indicators each; caches cold at the start",
