@@ -463,4 +463,14 @@ class Cycle(models.Model):
         return self.phase_at()
 
     def get_phase_display(self) -> str:
-        return self.Phase(self.phase).label
+        """The phase by the deadlines, except for the demo cycle, which keeps
+        submissions open (to try the form) while its reviews are in and its
+        provisional results published (issue 17): it says so."""
+        phase = self.phase
+        if (
+            self.is_demo
+            and phase in (self.Phase.UPCOMING, self.Phase.SUBMISSIONS)
+            and self.releases.exists()
+        ):
+            return str(_("Demo: submissions still open, reviews in, results published"))
+        return self.Phase(phase).label
