@@ -5,6 +5,7 @@ Part of scoring.analytics (see its docstring for the method). Pure: no Django.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -72,8 +73,10 @@ def review_draws(
     evidence" as no_evidence_level; an indicator none of them answered scores
     as no evidence), consensus and upheld-appeal levels stay fixed, and the
     index is recomputed. A region's reviews are put in the order of their
-    answers (not of reviewer ids or rows), so the draws do not depend on how
-    the reviewers are numbered. Cost: draws x reviews x indicators.
+    answers (not of reviewer ids or rows), and each region draws from its own
+    stream (seed, region code), so the draws depend neither on how reviewers
+    are numbered nor on the row order nor on the other regions. Cost: draws x
+    reviews x indicators.
     """
     if int(draws) < 1:
         raise ValueError("draws must be at least 1")
@@ -109,7 +112,6 @@ def review_draws(
     vectors, region_of = vectors[order], region_of[order]
     n_of = np.bincount(region_of, minlength=n_regions)
 
-    rng = np.random.default_rng(seed)
     base = np.where(is_fixed, fixed, no_evidence_level)
     for n in np.unique(n_of):
         members = np.flatnonzero(n_of == n)
@@ -120,10 +122,18 @@ def review_draws(
         first = np.searchsorted(region_of, members)
         reviews = vectors[first[:, None] + np.arange(n)]  # (M, n, I)
         m = len(members)
+        # Each region its own stream: its draws do not depend on the others.
+        picks = np.stack(
+            [
+                _stream(seed, regions[r]).integers(0, n, size=(draws, n))
+                for r in members
+            ],
+            axis=1,
+        )  # (draws, M, n)
         chunk = max(1, _CHUNK_CELLS // max(1, m * n * n_ind))
         for start in range(0, int(draws), chunk):
             d = min(chunk, int(draws) - start)
-            pick = rng.integers(0, n, size=(d, m, n))
+            pick = picks[start : start + d]
             drawn = reviews[np.arange(m)[None, :, None], pick]  # (d, m, n, I)
             level = _nan_median_last(np.moveaxis(drawn, 2, 3))  # (d, m, I)
             level = np.where(is_fixed[members], fixed[members], level)
@@ -131,6 +141,12 @@ def review_draws(
             index = _parts_and_index(fw, level.reshape(d * m, n_ind))[3]
             out[start : start + d, members] = index.reshape(d, m)
     return out
+
+
+def _stream(seed: int, region: Any) -> np.random.Generator:
+    """The random stream of one region: from the seed and the region's code
+    (CRC-32, stable across runs and machines)."""
+    return np.random.default_rng([int(seed), zlib.crc32(str(region).encode())])
 
 
 def interval(values: np.ndarray, point: np.ndarray, level: float):
@@ -159,7 +175,8 @@ def tied_groups(point_rank: np.ndarray, draws: np.ndarray) -> np.ndarray:
     (D, R): their bootstrap indices. In point-rank order, a block's head is
     its first region; the next region starts a new block when its index is
     below the head's in at least TIE_SHARE of the draws (compared at
-    INDEX_DECIMALS), else it joins the block. Blocks are contiguous in point
+    INDEX_DECIMALS) and its point rank is not the previous region's, else it
+    joins the block. Blocks are contiguous in point
     rank and partition the regions."""
     n = len(point_rank)
     out = np.zeros((n, 2), dtype=np.int64)
@@ -169,12 +186,16 @@ def tied_groups(point_rank: np.ndarray, draws: np.ndarray) -> np.ndarray:
     order = np.argsort(point_rank, kind="mergesort")
     blocks: list[list[int]] = []
     head = -1
+    previous = None
     for k in order:
-        if head < 0 or (key[:, k] < key[:, head]).mean() >= TIE_SHARE:
+        # Regions tied at their point rank are never split.
+        split = previous is not None and point_rank[k] > point_rank[previous]
+        if head < 0 or (split and (key[:, k] < key[:, head]).mean() >= TIE_SHARE):
             blocks.append([k])
             head = k
         else:
             blocks[-1].append(k)
+        previous = k
     for block in blocks:
         ranks = point_rank[block]
         out[block, 0], out[block, 1] = ranks.min(), ranks.max()

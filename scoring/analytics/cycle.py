@@ -202,8 +202,10 @@ def _rank_uncertainty(
         for _, members in labels[usable].groupby(labels[usable]).groups.items():
             rows = np.asarray(members)
             draws = values[:, column_of[rows]]
+            at = point.to_numpy()[rows].astype(np.int64)
             low, high = rank_quantiles(_rank_rows(draws), level)
-            tie = tied_groups(point.to_numpy()[rows].astype(np.int64), draws)
+            low, high = np.minimum(low, at), np.maximum(high, at)  # hold the point
+            tie = tied_groups(at, draws)
             for k, r in enumerate(rows):
                 uncertainty[r][name] = {
                     "interval": [int(low[k]), int(high[k])],
