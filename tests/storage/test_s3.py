@@ -11,6 +11,7 @@ from django.urls import reverse
 from smartcity.storage import StorageUrlError, media_storage
 from submissions import services as submission_services
 from submissions.models import DocumentVersion, StoredFile
+from tests.backups.test_backups import small_cycle  # noqa: F401 (a fixture)
 from tests.submissions import samples
 from tests.submissions.conftest import sha256_of
 
@@ -99,3 +100,19 @@ def test_a_refused_upload_leaves_no_object(s3_media, submission, official, tmp_p
     assert response.status_code == 400
     assert not StoredFile.objects.exists()
     assert s3_media.objects() == {}
+
+
+@pytest.mark.django_db
+def test_a_cycle_backup_reads_its_files_from_the_bucket(s3_media, tmp_path, request):
+    import zipfile
+
+    from backups.archive import file_member
+    from tests.backups.test_backups import export
+
+    cycle = request.getfixturevalue("small_cycle")  # uploads after s3_media is set
+    (stored,) = StoredFile.objects.all()
+    assert list(s3_media.objects()) == [f"{s3_media.prefix}/{stored.file.name}"]
+    archive = export(cycle, tmp_path / "backup.zip")
+    with zipfile.ZipFile(archive) as backup:
+        data = backup.read(file_member(stored.sha256))
+    assert data == next(iter(s3_media.objects().values()))
