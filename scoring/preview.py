@@ -96,13 +96,23 @@ def compare(content: dict[str, Any], latest: Release | None) -> Preview:
 
 def preview(cycle: Cycle) -> Preview:
     """What publishing now would publish, against the cycle's latest release."""
+    latest = Release.objects.filter(cycle=cycle).order_by("-number").first()
+    if latest is not None and latest.kind == Release.Kind.FINAL:
+        raise _final_out()
     data = services.read(cycle)
     result = services.compute(data)
     if not len(result.scores):
         raise _nothing()
     content = services.release_content(cycle, data, result)
-    latest = Release.objects.filter(cycle=cycle).order_by("-number").first()
     return compare(content, latest)
+
+
+def _final_out() -> services.ReleaseError:
+    from django.utils.translation import gettext as _
+
+    return services.ReleaseError(
+        _("The final release is out: nothing more is published for this cycle.")
+    )
 
 
 def _nothing() -> services.ReleaseError:

@@ -157,3 +157,12 @@ def test_a_final_preview_of_unchanged_content_says_it_makes_it_final(
     response = _confirm(admin_client, small_cycle, _token(page), "final")
     assert response.url == reverse("scoring:release", args=[small_cycle.pk, 2])
     assert Release.objects.get(number=2).kind == Release.Kind.FINAL
+
+
+def test_no_preview_after_the_final_release(small_cycle, admin_client):
+    services.publish(cycle=small_cycle, final=True)
+    response = _preview(admin_client, small_cycle)
+    assert response.status_code == 302
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("Rilis final sudah terbit" in text for text in texts), texts
+    assert Release.objects.count() == 1
