@@ -5,6 +5,7 @@ Part of scoring.analytics (see its docstring for the method). Pure: no Django.
 
 from __future__ import annotations
 
+import itertools
 import zlib
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -130,6 +131,25 @@ def review_draws(
             ],
             axis=1,
         )  # (draws, M, n)
+        multisets = _multisets(n)
+        if len(multisets) <= min(int(draws), _TABLE_LIMIT):
+            # A draw's levels only depend on how often each review was drawn:
+            # the index of each (region, multiset) once, then look-ups.
+            table = np.empty((m, len(multisets)))
+            order = np.argsort(reviews, axis=1)  # NaN last
+            ordered = np.take_along_axis(reviews, order, axis=1)
+            for p, times in enumerate(multisets):
+                level = _weighted_median(ordered, order, times)
+                level = np.where(is_fixed[members], fixed[members], level)
+                level = np.where(np.isnan(level), no_evidence_level, level)
+                table[:, p] = _parts_and_index(fw, level)[3]
+            counts = (picks[..., None] == np.arange(n)).sum(axis=2)  # (D, M, n)
+            codes = counts @ ((n + 1) ** np.arange(n))
+            known = multisets @ ((n + 1) ** np.arange(n))
+            order = np.argsort(known)
+            which = order[np.searchsorted(known[order], codes)]
+            out[:, members] = table[np.arange(m)[None, :], which]
+            continue
         chunk = max(1, _CHUNK_CELLS // max(1, m * n * n_ind))
         for start in range(0, int(draws), chunk):
             d = min(chunk, int(draws) - start)
@@ -141,6 +161,38 @@ def review_draws(
             index = _parts_and_index(fw, level.reshape(d * m, n_ind))[3]
             out[start : start + d, members] = index.reshape(d, m)
     return out
+
+
+_TABLE_LIMIT = 500  # most multisets of n reviews tabulated (n = 6: 462)
+
+
+def _multisets(n: int) -> np.ndarray:
+    """(P, n) every way of drawing n of n reviews with replacement, as counts;
+    P = C(2n - 1, n): 10 for 3 reviews, 462 for 6."""
+    if n > 8:
+        return np.zeros((_TABLE_LIMIT + 1, n), dtype=np.int64)  # not tabulated
+    rows = [
+        np.bincount(np.array(c), minlength=n)
+        for c in itertools.combinations_with_replacement(range(n), n)
+    ]
+    return np.array(rows, dtype=np.int64)
+
+
+def _weighted_median(
+    ordered: np.ndarray, order: np.ndarray, times: np.ndarray
+) -> np.ndarray:
+    """(M, I) median over the review axis of reviews (M, n, I), review k
+    counted times[k] times, NaN (unanswered) ignored; NaN when none.
+    order = argsort of reviews on axis 1 (NaN last), ordered = reviews in it."""
+    weight = np.where(np.isnan(ordered), 0, times[order])
+    total = weight.sum(axis=1)  # (M, I)
+    through = np.cumsum(weight, axis=1)
+    low = (through <= ((total - 1) // 2)[:, None]).sum(axis=1)
+    high = (through <= (total // 2)[:, None]).sum(axis=1)
+    last = ordered.shape[1] - 1
+    lo = np.take_along_axis(ordered, np.minimum(low, last)[:, None], axis=1)[:, 0]
+    hi = np.take_along_axis(ordered, np.minimum(high, last)[:, None], axis=1)[:, 0]
+    return np.where(total > 0, (lo + hi) / 2, np.nan)
 
 
 def _stream(seed: int, region: Any) -> np.random.Generator:

@@ -26,9 +26,15 @@ def level_for(region: str, indicator: int, reviewer: int) -> int:
     return 1 + zlib.crc32(f"{region}:{indicator}:{reviewer}".encode()) % 5
 
 
-def scored_cycle(region_codes: list[str], *, name: str = "Scored 2017") -> Cycle:
-    """A cycle whose regions each have three submitted reviews, every indicator
-    answered (bulk-made: what the reviews app would have stored)."""
+def scored_cycle(
+    region_codes: list[str],
+    *,
+    name: str = "Scored 2017",
+    people: list[User] | None = None,
+) -> Cycle:
+    """A cycle whose regions each have a submitted review by each of `people`
+    (default: three reviewers), every indicator answered (bulk-made: what the
+    reviews app would have stored)."""
     now = timezone.now()
     cycle = assessment_services.create_cycle(
         year=2017,
@@ -40,7 +46,11 @@ def scored_cycle(region_codes: list[str], *, name: str = "Scored 2017") -> Cycle
         appeals_close=now + timedelta(days=30),
         region_codes=region_codes,
     )
-    people = list(User.objects.filter(username__startswith="scorer-")) or reviewers()
+    if people is None:
+        people = (
+            list(User.objects.filter(username__startswith="scorer-").order_by("pk")[:3])
+            or reviewers()
+        )
     reviews = Review.objects.bulk_create(
         Review(
             cycle=cycle,
