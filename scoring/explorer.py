@@ -152,7 +152,8 @@ def _components(release: Release, aspects: tuple[str, ...]) -> weights.Component
                 for a in aspects
                 if row["details"].get(f"aspect:{a}") is not None
             },
-            "complete": row["complete"],
+            # The regions the release ranks (older releases: the complete).
+            "complete": row.get("ranked", row["complete"]),
         }
         for row in release.content["regions"]
     ]

@@ -9,92 +9,36 @@ database.
 The method
 ==========
 
+docs/scoring.md states every rule with its reason; in short:
+
 Indicator level (indicator_levels)
-    The level of one indicator for one region is, in this order of precedence:
-    the level of an upheld appeal (the latest decided one when there are
-    several), else the consensus level if one was recorded, else the median of
-    the levels the reviewers gave (the median of 3 and 4 is 3.5). "No evidence"
-    answers (NaN) are left out of the median. An indicator nobody gave a level
-    to, with no consensus and no appeal, has no level: it is absent.
+    The latest upheld appeal, else the consensus, else the median of the
+    reviewers' answers with "no evidence" (NaN) scoring as no_evidence_level
+    (default the rubric's lowest, 1). A level is evidenced when it is a
+    decision or a median with more than half real levels.
 
-Aggregates (score_regions)
-    Sub-dimension, dimension, readiness element, evaluation aspect and part
-    scores are weighted means of indicator levels with the indicators' weights,
-    renormalised over the indicators that have a level (an indicator without a
-    level is left out, not counted as zero). The Blueprint part is the weighted
-    mean of its indicators. The Practice part combines its evaluation aspects'
-    scores with the aspect weights, renormalised over the aspects that have a
-    score.
+Aggregates and index (score_regions)
+    Weighted means with fixed weights over every indicator of the framework:
+    an indicator without a level (nobody answered) scores as no evidence;
+    nothing is renormalised, so "no evidence" never raises any aggregate.
+    Coverage is the index weight share of evidenced levels.
 
-Readiness index
-    The part scores combined with the part weights, renormalised over the parts
-    that have a score. Levels are 1-5, so the index is on the 1-5 scale.
-    Weights have no unit (only their ratios count). A part or aspect weight
-    may be 0: its score is still reported but does not enter the index.
+Band, completeness, ranks (assign_bands, rank_regions)
+    Incomplete (coverage below min_coverage): no band, no rank. The band is
+    decided on the published 6-decimal index rounded half-up to 2 decimals
+    (what is shown). Ranked = complete and n_reviews >= min_reviews; ranks
+    among ranked regions in every peer group compare 6 decimals, ties share
+    the lower number.
 
-Coverage
-    The weight share of the indicators that have a level, each indicator
-    counted with its effective weight in the index:
+Uncertainty (bootstrap.review_draws, compute_cycle)
+    A review-level bootstrap (whole reviews drawn with replacement within each
+    region, decisions fixed, a stream per region): index intervals (widened
+    to hold the point), rank intervals in every peer group, and tied groups
+    (a new block starts below its head in >= 95% of draws).
 
-        coverage = sum over parts p of  s_p * c_p
-        s_p      = part weight of p / sum of the part weights of the parts the
-                   framework has indicators in
-        c_blueprint = sum of weights of blueprint indicators with a level
-                      / sum of weights of all blueprint indicators
-        c_practice  = sum over aspects a of  t_a * (sum of weights of a's
-                      indicators with a level / sum of weights of all a's
-                      indicators)
-        t_a      = aspect weight of a / sum of the aspect weights of the
-                   aspects the framework has indicators in
-
-    Coverage is in [0, 1]. A region whose coverage is below the framework's
-    minimum coverage is *incomplete*: it keeps its index (if one can be
-    computed) and a band for display, but `complete` is False, it is never
-    ranked and never counted toward the program target.
-
-Band (assign_bands)
-    Bands are ordered (code, upper bound) pairs, the top band without an upper
-    bound. An index falls in the first band whose upper bound is greater than
-    the index (the bound itself belongs to the next band).
-
-Ranks (rank_regions)
-    Among complete regions only: national, within kind (kota/kabupaten),
-    within province, within cohort year and within size class ("small":
-    population < 200,000; "medium": 200,000 to 1,000,000 inclusive; "large":
-    > 1,000,000; unknown population: no class and no size rank). A higher
-    index is better and ranks 1; tied regions share the lower rank number
-    (1, 2, 2, 4).
-
-Comparing indices
-    Bands and ranks compare indices rounded to 6 decimals (INDEX_DECIMALS), so
-    float noise neither splits a tie nor drops an index that is exactly on a
-    band bound into the band below (3.4999996 counts as 3.5). The stored index
-    is not rounded. Coverage is compared with the minimum with a 1e-9
-    tolerance for the same reason.
-
-Rank uncertainty (rank_intervals)
-    A 90% interval of each complete region's national rank, from resampling
-    the reviewers: in each draw, for every region and indicator, that region's
-    answers to the indicator ("no evidence" included) are drawn with
-    replacement, as many as there were; the indicator level is recomputed as
-    their median (consensus and appeal levels stay fixed: they are decisions,
-    not samples), then the index and the national ranks among the same set of
-    complete regions (a region left without an index in a draw ranks last).
-    rank_low is the (1 - level) / 2 quantile and rank_high the (1 + level) / 2
-    quantile of the draws' ranks, both observed integer ranks (quantile
-    methods "lower" and "higher": widened to whole ranks, never narrowed). It
-    is a percentile interval: it usually holds the national rank, but need not
-    (e.g. when a median sits at the edge of its reviewers' answers). The draws
-    are seeded (numpy.random.default_rng(seed)), and row order of the input
-    does not change them, so the same input gives the same interval.
-
-    How it is fast: only cells whose answers differ and that have no decision
-    can change; a resample's median depends only on how often each answer was
-    drawn, so every possible median of every such cell is tabulated once (10
-    multisets for 3 answers) and a draw is one random integer per cell; the
-    index needs only, per region, the weighted sums over the blueprint and
-    each aspect, so the fixed cells are summed once and the changing ones per
-    draw. All of it is vectorised over regions and draws, in chunks of draws.
+Severity (severity)
+    An additive rater-effect model by least squares; the severity-adjusted
+    index is a sensitivity result, never the official one.
 
 Reviewer agreement (agreement, krippendorff_alpha_ordinal)
     Krippendorff's alpha with the ordinal metric, computed from the coincidence
@@ -138,7 +82,8 @@ regions      region, kind ("kota" | "kabupaten"), province, cohort_year (Int64,
              may be NA), population (Int64, may be NA)
 levels       (indicator_levels) region, indicator, level (float), source
              ("appeal" | "consensus" | "median"), n_reviewers (int: reviewers
-             who gave a level, "no evidence" not counted); only rows with a level
+             who gave a real level), evidenced (bool); rows with an answer or
+             a decision
 scores       (score_regions) region, index, coverage, blueprint, practice,
              then "dimension:<code>", "aspect:<code>", "element:<code>",
              "sub_dimension:<code>" for every code the framework uses (dimension,
