@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import statistics
 from decimal import Decimal
 
@@ -233,3 +234,56 @@ def test_a_run_left_running_by_a_killed_worker_is_swept_at_once(small_cycle):
     finally:
         worker.close()
     assert services.stale_runs(older_than=timedelta(hours=1)) == [run.pk]
+
+
+def test_the_release_carries_the_method_contract(small_cycle):
+    release = services.publish(cycle=small_cycle, final=False)
+    content = release.content
+    assert content["method"] == {
+        "no_evidence_level": "1",
+        "min_reviews": 3,
+        "draws": 500,
+        "interval": "0.9",
+    }
+    assert content["agreement_floor"] == "0.667"
+    assert isinstance(content["low_agreement"], bool)
+    for entry in content["regions"]:
+        assert entry["n_reviews"] == 3
+        assert entry["ranked"] is entry["complete"]
+        assert entry["unranked_reason"] in ("", "incomplete")
+        low, high = entry["index_interval"]
+        assert Decimal(low) <= Decimal(entry["index"]) <= Decimal(high)
+        assert entry["index_adjusted"] is not None
+        if entry["ranked"]:
+            national = entry["uncertainty"]["national"]
+            assert national["interval"] == entry["rank_interval"]
+            assert national["tie"] == entry["tie"]
+            rank = entry["ranks"]["rank_national"]
+            assert entry["tie"][0] <= rank <= entry["tie"][1]
+            assert set(entry["uncertainty"]) >= {"national", "kind", "province"}
+        else:
+            assert entry["uncertainty"] == {}
+            assert entry["tie"] == [None, None]
+    row = RegionResult.objects.filter(cycle=small_cycle, ranked=True).first()
+    assert row.tie_low <= row.rank_national <= row.tie_high
+    assert row.uncertainty["national"]["interval"] == [row.rank_low, row.rank_high]
+    severity = services.recompute_now(small_cycle).stats
+    assert {"reviewer", "severity", "low", "high", "n"} <= set(severity["severity"][0])
+    assert "severity" not in json.dumps(content)
+
+
+def test_min_reviews_and_no_evidence_level_come_from_the_framework(small_cycle):
+    FrameworkVersion.objects.filter(pk=small_cycle.framework_id).update(
+        min_reviews=4, no_evidence_level=2
+    )
+    small_cycle.refresh_from_db()
+    data = services.read(small_cycle)
+    assert (data.min_reviews, data.no_evidence_level) == (4, 2.0)
+    services.recompute_now(small_cycle)
+    rows = RegionResult.objects.filter(cycle=small_cycle)
+    assert not rows.filter(ranked=True).exists()
+    assert not rows.exclude(rank_national=None).exists()
+    assert set(rows.values_list("unranked_reason", flat=True)) <= {
+        "few_reviews",
+        "incomplete",
+    }
