@@ -87,7 +87,8 @@ def report_pdf(title: str, region_name: str) -> bytes:
 
 def seed(cycle: Cycle, officials: dict[str, User], year: int, at: datetime) -> None:
     """Give each region of the cycle a masterplan and evidence; submit all but
-    the draft region. `officials` maps region codes to their official; `at` is
+    the draft region, which gets evidence but no masterplan (README: its
+    official uploads one). `officials` maps region codes to their official; `at` is
     the demo's "now", inside the submission period."""
     indicators = list(
         Indicator.objects.filter(framework=cycle.framework, part=Part.PRACTICE)
@@ -97,17 +98,18 @@ def seed(cycle: Cycle, officials: dict[str, User], year: int, at: datetime) -> N
     for region in cycle.regions.order_by("code"):
         user = officials[region.code]
         submission = services.workspace_for(user, cycle)
-        services.upload_document(
-            submission=submission,
-            user=user,
-            uploaded=ContentFile(
-                masterplan_pdf(region.name, year),
-                name=f"Masterplan Smart City {region.name}.pdf",
-            ),
-            doc_type=DocumentType.MASTERPLAN,
-            title=f"Masterplan Smart City {region.name} {year}-{year + 10}",
-            at=at,
-        )
+        if region.code != DRAFT_REGION:  # its official uploads one to try the flow
+            services.upload_document(
+                submission=submission,
+                user=user,
+                uploaded=ContentFile(
+                    masterplan_pdf(region.name, year),
+                    name=f"Masterplan Smart City {region.name}.pdf",
+                ),
+                doc_type=DocumentType.MASTERPLAN,
+                title=f"Masterplan Smart City {region.name} {year}-{year + 10}",
+                at=at,
+            )
         for number, (title, unit, output, outcome, unit_label, quick) in enumerate(
             EVIDENCE
         ):
