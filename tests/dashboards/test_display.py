@@ -143,6 +143,8 @@ def case_rows(release: Release) -> tuple[dict, dict, dict]:
                 "3,12 (2,95\u20133,30)",
                 "Indeks disesuaikan keketatan penilai (uji sensitivitas)",
                 "60%",
+                "Indeks (selang 90%)",
+                "Indeks 1,00\u20135,00 dengan selang 90%-nya.",
             ],
         ),
         (

@@ -48,8 +48,8 @@ def _with_severity() -> list[User]:
 @pytest.mark.parametrize(
     ("language", "title", "interval"),
     [
-        ("id", "Keketatan penilai", "0,12 \u2013 0,50"),
-        ("en", "Reviewer severity", "0.12 \u2013 0.50"),
+        ("id", "Selang 90%", "0,12 \u2013 0,50"),
+        ("en", "90% interval", "0.12 \u2013 0.50"),
     ],
 )
 def test_admins_see_each_reviewers_severity_strictest_first(language, title, interval):
@@ -60,6 +60,7 @@ def test_admins_see_each_reviewers_severity_strictest_first(language, title, int
     client.force_login(admin)
     page = client.get(reverse("scoring:console")).content.decode()
     assert title in page
+    assert ("Keketatan penilai" if language == "id" else "Reviewer severity") in page
     section = page[page.index('id="severity"') :]
     section = section[: section.index("</section>")]
     assert interval in section
