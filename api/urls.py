@@ -2,7 +2,9 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import errors, packages, token_views, views, workspace
+from api import errors, packages, token_views, views
+from reviews import api as reviews_api
+from submissions import api as submissions_api
 
 router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
@@ -10,9 +12,9 @@ router.register("cycles", views.CycleViewSet, basename="cycle")
 router.register("frameworks", views.FrameworkViewSet, basename="framework")
 router.register("releases", views.ReleaseViewSet, basename="release")
 router.register("scores", views.ScoresViewSet, basename="score")
-router.register("submissions", workspace.SubmissionViewSet, basename="submission")
-router.register("assignments", workspace.AssignmentViewSet, basename="assignment")
-router.register("reviews", workspace.ReviewViewSet, basename="review")
+router.register("submissions", submissions_api.SubmissionViewSet, basename="submission")
+router.register("assignments", reviews_api.AssignmentViewSet, basename="assignment")
+router.register("reviews", reviews_api.ReviewViewSet, basename="review")
 
 urlpatterns = [
     re_path(

@@ -24,6 +24,7 @@ from accounts.models import Role
 from accounts.services import role_of
 from assessments.models import Cycle
 from submissions import services
+from submissions.downloads import attachment
 from submissions.forms import DocumentUploadForm, EvidenceForm, NewVersionForm
 from submissions.models import (
     Document,
@@ -31,7 +32,6 @@ from submissions.models import (
     DocumentVersion,
     EvidenceItem,
     PageText,
-    StoredFile,
     Submission,
 )
 
@@ -232,20 +232,6 @@ def _version(request: HttpRequest, pk: int, version: int) -> DocumentVersion:
     )
     found.document.submission = submission
     return found
-
-
-def attachment(stored: StoredFile, name: str) -> FileResponse:
-    """The file as a download, never rendered in the app's origin."""
-    response = FileResponse(
-        stored.file.open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type=stored.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
