@@ -7,6 +7,7 @@ region files in regions/data. Larger releases are made up by synthetic_release.
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import subprocess
@@ -228,6 +229,30 @@ def test_modules_import_without_django() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_package_imports_only_pandas_numpy_and_itself() -> None:
+    """An AST scan of every module of dashboards.analytics: no Django, no I/O."""
+    package = ROOT / "dashboards" / "analytics"
+    modules: set[str] = set()
+    for path in package.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                modules |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                modules.add(node.module or "")
+    own = {m for m in modules if m.startswith("dashboards.")}
+    assert own
+    assert all(m.startswith("dashboards.analytics.") for m in own)
+    assert {m.split(".")[0] for m in modules - own} <= {
+        "__future__",
+        "collections",
+        "math",
+        "numpy",
+        "pandas",
+        "typing",
+    }
 
 
 # release_frame ----------------------------------------------------------------
