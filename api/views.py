@@ -4,17 +4,13 @@ never changes, so its responses carry a strong ETag and long cache headers."""
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 import django_filters
-from django.core.cache import cache as django_cache
 from django.db.models import Count, Prefetch
 from django.db.models.fields.json import KeyTransform
 from django.http import Http404, HttpResponse
-from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import filters, viewsets
@@ -36,12 +32,16 @@ from assessments.models import (
     ReadinessElement,
     RubricLevel,
 )
-from dashboards import display
+from dashboards import services as dashboard_services
+from dashboards.services import published
 from regions.models import ProgramMembership, Region
 from scoring.models import Release
 
-RELEASE_CACHE = "public, max-age=31536000, immutable"
-LATEST_CACHE = "public, max-age=60"
+RELEASE_CACHE = published.RELEASE_CACHE
+LATEST_CACHE = published.LATEST_CACHE
+# Kept for importers: the rows now live with the other published parts.
+score_rows = dashboard_services.score_rows
+flat = dashboard_services.flat
 
 
 class RegionFilter(django_filters.FilterSet):
@@ -136,152 +136,55 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
 
 # Scores from releases -------------------------------------------------------
 
+# What a score list's bytes depend on besides the release and the language
+# (the pagination links also name the host); other parameters are ignored, so
+# that junk in a query string cannot fill the cache.
+REPRESENTATION = ("page", "page_size", "band", "format", "cycle")
 
-def score_rows(release: Release, *, with_levels: bool = False) -> list[dict[str, Any]]:
-    """The release's regions as API rows, best rank first."""
-    names = dict(
-        Region.objects.filter(
-            code__in=[r["region"] for r in release.content["regions"]]
-        ).values_list("code", "name")
+
+def representation(request: Request) -> str:
+    """The part name of the representation asked for (published.py)."""
+    params = "&".join(
+        f"{name}={request.query_params.get(name, '')}" for name in REPRESENTATION
     )
-    content = release.content
-    low_agreement = display.low_agreement(content)
-    caveat = display.caveat(content)
-    rows = []
-    for region in content["regions"]:
-        shown = display.entry(region, content)
-        row = {
-            "region": region["region"],
-            "name": names.get(region["region"], ""),
-            "index": region["index"],
-            "band": region["band"],
-            "coverage": region["coverage"],
-            "complete": region["complete"],
-            "blueprint": region["blueprint"],
-            "practice": region["practice"],
-            "aggregates": region["details"],
-            "size_class": region["size_class"],
-            **region["ranks"],
-            "rank_low": region["rank_interval"][0],
-            "rank_high": region["rank_interval"][1],
-            "ranked": shown["ranked"],
-            "unranked_reason": shown["unranked_reason"],
-            "n_reviews": shown["n_reviews"],
-            "min_reviews": shown["min_reviews"],
-            "tie_low": shown["tie"][0],
-            "tie_high": shown["tie"][1],
-            "index_low": shown["index_interval"][0],
-            "index_high": shown["index_interval"][1],
-            "index_adjusted": shown["index_adjusted"],
-            "rank_adjusted": shown["rank_adjusted"],
-            "rank_change": shown["rank_change"],
-            "uncertainty": shown["uncertainty"],
-            "low_agreement": low_agreement,
-            "caveat": caveat,
-        }
-        if with_levels:
-            row["levels"] = region["levels"]
-        rows.append(row)
-    return sorted(
-        rows,
-        key=lambda r: display.sort_key(r, r["rank_national"], r["region"]),
-    )
-
-
-def flat(row: dict[str, Any]) -> dict[str, Any]:
-    """A CSV row: the aggregates as their own columns."""
-    out = {
-        k: v for k, v in row.items() if k not in ("aggregates", "levels", "uncertainty")
-    }
-    out.update(row.get("aggregates", {}))
-    return out
-
-
-def etag_for(release: Release, request: Request) -> str:
-    """Strong: the release's checksum and the exact representation asked for."""
-    key = (
-        f"{release.checksum}|{request.get_full_path()}"
-        f"|{request.accepted_renderer.format}|{get_language()}"
-    )
-    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
-
-
-class Recent:
-    """A few rendered releases kept in this process, in front of the shared
-    cache: safe, since a release never changes."""
-
-    def __init__(self, size: int = 16) -> None:
-        self.size, self.items = size, OrderedDict()
-        self.lock = threading.Lock()  # gunicorn's threads share it
-
-    def get(self, key: str) -> tuple[str, bytes] | None:
-        with self.lock:
-            body = self.items.get(key)
-            if body is not None:
-                self.items.move_to_end(key)
-            return body
-
-    def put(self, key: str, body: tuple[str, bytes]) -> None:
-        with self.lock:
-            self.items[key] = body
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-
-RENDERED = Recent()
+    here = f"{request.get_host()}|{request.path}|{params}"
+    here += f"|{request.accepted_renderer.format}"
+    return "api:" + hashlib.sha256(here.encode()).hexdigest()[:32]
 
 
 def cached(
-    request: Request, find: Callable[[], Release], build, *, cache: str, pk: str = ""
+    request: Request, release: Release, build: Callable[[], Any], *, cache: str
 ) -> HttpResponse:
     """304 when the client has this representation; else its bytes, rendered
-    once and kept in this process and in the shared cache (a release never
-    changes, so neither do they). With the release's `pk` known, a cached
-    representation is served without touching the database."""
+    once per release, language and representation (published.py), from the
+    release's score rows, themselves rendered once."""
     renderer = request.accepted_renderer
-    # The language too: the caveat text follows the language switch.
-    here = f"{request.get_full_path()}|{renderer.format}|{get_language()}"
-    key = f"api:release:{pk}:{hashlib.sha256(here.encode()).hexdigest()}" if pk else ""
-    found = (RENDERED.get(key) or django_cache.get(key)) if key else None
-    if found is None:
-        release = find()
-        tag = etag_for(release, request)
-        key = key or f"api:release:{tag.strip(chr(34))}"
-        found = RENDERED.get(key) or django_cache.get(key)
-        if found is None:
-            body = renderer.render(
-                build(release), renderer.media_type, {"request": request}
-            )
-            found = (tag, body)
-            django_cache.set(key, found, timeout=60 * 60 * 24)
-    RENDERED.put(key, found)
-    tag, body = found
-    if tag in request.headers.get("If-None-Match", ""):
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(
-            body,
-            content_type=f"{renderer.media_type}; charset={renderer.charset or 'utf-8'}",
-        )
-    response["ETag"] = tag
-    response["Cache-Control"] = cache
-    return response
+
+    def render() -> published.Rendered:
+        body = renderer.render(build(), renderer.media_type, {"request": request})
+        charset = renderer.charset or "utf-8"
+        return published.rendered(body, f"{renderer.media_type}; charset={charset}")
+
+    found = published.fetch(release, representation(request), render)
+    return published.respond(request, found, cache)
 
 
 def scores_response(
-    view, request: Request, find: Callable[[], Release], *, cache: str, pk: str = ""
+    view, request: Request, release: Release, *, cache: str
 ) -> HttpResponse:
-    def build(release: Release) -> Any:
-        rows = score_rows(release)
+    def build() -> Any:
+        rows = [
+            {k: v for k, v in row.items() if k != "levels"}
+            for row in dashboard_services.cached_rows(release)
+        ]
         band = request.query_params.get("band")
         if band:
             rows = [r for r in rows if r["band"] == band]
         if request.accepted_renderer.format == "csv":
-            return [flat(r) for r in rows]
+            return [dashboard_services.flat(r) for r in rows]
         return view.get_paginated_response(view.paginate_queryset(rows)).data
 
-    return cached(request, find, build, cache=cache, pk=pk)
+    return cached(request, release, build, cache=cache)
 
 
 BAND = OpenApiParameter("band", OpenApiTypes.STR, description="Only this band code.")
@@ -311,9 +214,7 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
     def scores(
         self, request: Request, pk: str | None = None, format: str | None = None
     ) -> Response:
-        return scores_response(
-            self, request, lambda: self._release(pk), cache=RELEASE_CACHE, pk=pk
-        )
+        return scores_response(self, request, self._release(pk), cache=RELEASE_CACHE)
 
     def _release(self, pk: str | None) -> Release:
         return get_object_or_404(Release.objects.defer("content"), pk=pk)
@@ -327,15 +228,15 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
         code: str = "",
         format: str | None = None,
     ) -> Response:
-        def build(release: Release) -> Any:
-            for row in score_rows(release, with_levels=True):
+        release = self._release(pk)
+
+        def build() -> Any:
+            for row in dashboard_services.cached_rows(release):
                 if row["region"] == code:
                     return row
             raise Http404
 
-        return cached(
-            request, lambda: self._release(pk), build, cache=RELEASE_CACHE, pk=pk
-        )
+        return cached(request, release, build, cache=RELEASE_CACHE)
 
 
 class ScoresViewSet(viewsets.GenericViewSet):
@@ -362,4 +263,4 @@ class ScoresViewSet(viewsets.GenericViewSet):
         )
         if release is None:
             raise Http404
-        return scores_response(self, request, lambda: release, cache=LATEST_CACHE)
+        return scores_response(self, request, release, cache=LATEST_CACHE)

@@ -15,6 +15,7 @@ from accounts.services import role_of
 from assessments.models import Cycle
 from dashboards import exports, services
 from dashboards.forms import DashboardFilterForm
+from dashboards.services import published
 from regions.models import Region
 from scoring.models import Release
 
@@ -61,10 +62,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def dashboard_data(request: HttpRequest) -> JsonResponse:
+def dashboard_data(request: HttpRequest) -> HttpResponse:
+    """The dashboard's charts: the release's pre-rendered bytes (or 304)."""
     form, release = _form_and_release(request)
-    data = services.dashboard(release, form.filters())
-    return JsonResponse(data)
+    return published.respond(request, services.dashboard_bytes(release, form.filters()))
 
 
 @require_GET
@@ -138,9 +139,11 @@ def scorecard(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def scorecard_data(request: HttpRequest, code: str) -> JsonResponse:
+def scorecard_data(request: HttpRequest, code: str) -> HttpResponse:
+    """A scorecard's charts: pre-rendered bytes (or 304)."""
     region = get_object_or_404(Region, code=code)
-    return JsonResponse(services.scorecard(region, _scorecard_release(request, region)))
+    found = services.scorecard_bytes(region, _scorecard_release(request, region))
+    return published.respond(request, found)
 
 
 def _ministry_cycle(request: HttpRequest) -> Cycle:

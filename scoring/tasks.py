@@ -8,6 +8,7 @@ from celery import shared_task
 
 from assessments.models import Cycle
 from scoring import services
+from scoring.models import Release
 
 TIME_LIMIT = 300
 # A queued run's job starts within seconds (COALESCE_SECONDS) unless the broker
@@ -44,3 +45,22 @@ def recompute_open_cycles() -> int:
             services.request_recompute(cycle, "nightly")
             count += 1
     return count
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=TIME_LIMIT,
+    time_limit=TIME_LIMIT + 30,
+)
+def render_release(release_id: int) -> int:
+    """After publication: render the release's dashboard data, every region's
+    scorecard data and the API's score rows into the cache, in one pass
+    (idempotent: the same bytes again). Returns the number of parts."""
+    # dashboards reads scoring's models; imported here, when the job runs.
+    from dashboards import services as dashboards
+
+    release = (
+        Release.objects.select_related("cycle").defer("content").get(pk=release_id)
+    )
+    return int(dashboards.render_release(release)["parts"])

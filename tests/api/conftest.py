@@ -1,8 +1,6 @@
 import pytest
 from django.core.cache import cache
 
-from api.views import RENDERED
-
 # The reviewers' fixtures, for the API's reviewer endpoints.
 from tests.reviews.conftest import panel, submitted  # noqa: F401
 
@@ -12,4 +10,3 @@ def _fresh_caches():
     """Throttle counts and rendered releases start empty: a rolled-back test's
     release id can come back in the next test (SQLite)."""
     cache.clear()
-    RENDERED.items.clear()
