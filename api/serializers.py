@@ -14,6 +14,7 @@ from assessments.models import (
     SubDimension,
 )
 from regions.models import ProgramMembership, Province, Region
+from scoring import contract
 from scoring.models import Release
 
 
@@ -243,7 +244,7 @@ class ScoreSerializer(serializers.Serializer):
         "Unranked rows have null ranks."
     )
     unranked_reason = serializers.ChoiceField(
-        choices=["", "incomplete", "few_reviews", "no_index"],
+        choices=["", *contract.UNRANKED_REASONS],
         allow_blank=True,
         help_text='Why the row is not ranked: "incomplete" (coverage below the '
         'framework minimum: no band either), "few_reviews" (fewer than '
@@ -294,13 +295,15 @@ class ScoreSerializer(serializers.Serializer):
     )
     uncertainty = serializers.DictField(
         child=serializers.DictField(),
-        help_text='Per peer group ("national", "kind", "province", "cohort", '
-        '"size", present only where the region is ranked): {"interval": [best, '
+        help_text="Per peer group ("
+        + ", ".join(f'"{key}"' for key in contract.PEER_GROUP_KEYS)
+        + ', present only where the region is ranked): {"interval": [best, '
         'worst] 90% rank interval, "tie": [first, last] tied group}. Not in CSV.',
     )
     low_agreement = serializers.BooleanField(
         help_text="The release's inter-reviewer agreement (Krippendorff's alpha) "
-        "is below 0.667: small rank differences are not meaningful."
+        f"is below {contract.AGREEMENT_FLOOR}: small rank differences are not "
+        "meaningful."
     )
     caveat = serializers.CharField(
         allow_blank=True,

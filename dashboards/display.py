@@ -8,7 +8,7 @@ interval, the severity-adjusted index (a sensitivity column, never the
 official one) and the rank change it causes; `caveat()` is the release's
 low-agreement caveat.
 
-The keys come from scoring.services.release_content (docs/scoring.md). A
+The keys are those of the release contract (scoring.contract, docs/scoring.md). A
 release published before they existed reads as it did: ranked when it has a
 national rank, its tie a group of one, no interval of the index, no adjusted
 index; its caveat follows its stored alpha against the same floor.
@@ -24,10 +24,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from dashboards.analytics import result_status
+from scoring import contract
 
-AGREEMENT_FLOOR = "0.667"  # Krippendorff 2004: tentative conclusions need >= .667
 DASH = "\u2013"
-PEER_GROUPS = ("national", "kind", "province", "cohort", "size")
+PEER_GROUPS = contract.PEER_GROUP_KEYS
+AGREEMENT_FLOOR = contract.AGREEMENT_FLOOR  # Krippendorff 2004: >= .667
 # The unranked are listed in this order: complete ones with too few reviews
 # (their index means something), then the incomplete, then those without one.
 REASONS = ("few_reviews", "incomplete", "no_index")
@@ -60,11 +61,6 @@ def _int(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _pair(value: Any) -> list[Any]:
-    pair = list(value) if isinstance(value, list | tuple) else []
-    return [*pair, None, None][:2]
 
 
 def low_agreement(content: Mapping[str, Any]) -> bool:
@@ -101,7 +97,7 @@ def sort_key(shown: Mapping[str, Any], rank: Any, name: str = "") -> tuple:
     by name."""
     rank = _int(rank)
     if shown.get("ranked") and rank is not None:
-        tie = _pair(shown.get("tie"))
+        tie = contract.pair(shown.get("tie"))
         return (0, _int(tie[0]) or rank, rank, name)
     reason = shown.get("unranked_reason") or ""
     order = REASONS.index(reason) if reason in REASONS else len(REASONS)
@@ -138,7 +134,7 @@ def point_label(rank: Any) -> str:
 
 
 def range_label(interval: Any) -> str:
-    low, high = _pair(interval)
+    low, high = contract.pair(interval)
     if low is None:
         return ""
     return _("90%% range: %(low)s\u2013%(high)s") % {"low": low, "high": high}
@@ -147,7 +143,7 @@ def range_label(interval: Any) -> str:
 def index_label(index: Any, interval: Any) -> str:
     """The index with its 90% interval when there is one: "3,12 (2,95-3,30)"
     with an en dash."""
-    low, high = _pair(interval)
+    low, high = contract.pair(interval)
     if _decimal(index) is None:
         return DASH
     if low is None or high is None:

@@ -35,6 +35,7 @@ from openpyxl.utils import get_column_letter
 
 from dashboards.analytics import RANK_COLUMNS, detail_columns
 from lib import spreadsheets
+from scoring import contract
 
 __all__ = [
     "NOTES_SHEET",
@@ -49,33 +50,8 @@ __all__ = [
 Column = tuple[str, str, str]
 
 _RANK_DOCS: dict[str, Column] = {
-    "rank_national": (
-        "rank_national",
-        "Peringkat nasional di antara daerah yang lengkap (1 = indeks tertinggi; "
-        "indeks sama berbagi peringkat yang lebih kecil)",
-        "National rank among complete regions (1 = highest index; ties share "
-        "the lower number)",
-    ),
-    "rank_kind": (
-        "rank_kind",
-        "Peringkat di antara daerah sejenis (kota atau kabupaten)",
-        "Rank among regions of the same kind (kota or kabupaten)",
-    ),
-    "rank_province": (
-        "rank_province",
-        "Peringkat di antara daerah dalam provinsi yang sama",
-        "Rank among regions of the same province",
-    ),
-    "rank_cohort": (
-        "rank_cohort",
-        "Peringkat di antara daerah dengan tahun angkatan yang sama",
-        "Rank among regions of the same cohort year",
-    ),
-    "rank_size": (
-        "rank_size",
-        "Peringkat di antara daerah dengan kelas ukuran yang sama",
-        "Rank among regions of the same size class",
-    ),
+    group.rank: (group.rank, group.doc_id, group.doc_en)
+    for group in contract.PEER_GROUPS
 }
 _FAMILY_DOCS: dict[str, Column] = {
     "dimension": (

@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -29,7 +30,7 @@ from api import webhooks
 from assessments.models import Cycle, Indicator
 from regions.models import Program, ProgramMembership, Region
 from reviews.models import Answer, Appeal, Consensus, Review
-from scoring import analytics, releases
+from scoring import analytics, contract, releases
 from scoring.models import RegionResult, Release, ScoreRun
 
 logger = logging.getLogger(__name__)
@@ -49,13 +50,7 @@ METHOD_FIELDS = (
     "tie_high",
     "uncertainty",
 )
-RANK_FIELDS = (
-    "rank_national",
-    "rank_kind",
-    "rank_province",
-    "rank_cohort",
-    "rank_size",
-)
+RANK_FIELDS = contract.RANK_COLUMNS  # the release contract's peer groups
 
 
 # Requests -------------------------------------------------------------------
@@ -450,7 +445,7 @@ def recompute_now(cycle: Cycle, reason: str = "manual") -> ScoreRun:
 # Releases -------------------------------------------------------------------
 
 
-def _canonical(content: dict[str, Any]) -> str:
+def _canonical(content: Mapping[str, Any]) -> str:
     return json.dumps(
         content, sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
@@ -458,10 +453,10 @@ def _canonical(content: dict[str, Any]) -> str:
 
 def region_entries(
     cycle: Cycle, result: analytics.CycleResult, codes: dict[Any, str]
-) -> list[dict[str, Any]]:
+) -> list[contract.RegionEntry]:
     """The `regions` of a release's content (also what verify_release
     recomputes); `codes` maps the result's indicator ids to their codes."""
-    levels: dict[str, dict[str, str]] = {}
+    levels: dict[str, dict[str, contract.LevelEntry]] = {}
     for record in result.levels.to_dict("records"):
         indicator = record["indicator"]
         code = codes[int(indicator) if str(indicator).isdigit() else indicator]
@@ -469,7 +464,7 @@ def region_entries(
             "level": str(_decimal(record["level"]).normalize()),
             "source": record["source"],
         }
-    regions = []
+    regions: list[contract.RegionEntry] = []
     for row in result_rows(cycle, result):
         regions.append(
             {
@@ -502,7 +497,7 @@ def _string(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def method(data: CycleData) -> dict[str, Any]:
+def method(data: CycleData) -> contract.Method:
     """The method's settings a release states (docs/scoring.md)."""
     return {
         "no_evidence_level": str(
@@ -516,7 +511,7 @@ def method(data: CycleData) -> dict[str, Any]:
 
 def release_content(
     cycle: Cycle, data: CycleData, result: analytics.CycleResult
-) -> dict[str, Any]:
+) -> contract.ReleaseContent:
     """What a release keeps: the framework's weights and bands, every region's
     result, and the indicator levels each result was computed from."""
     framework = cycle.framework

@@ -4,7 +4,8 @@ which published numbers differ: `manage.py verify_release PACKAGE`.
 Only the package is read: the answers (anonymous reviewers), the indicator
 levels decided by consensus or appeal, the regions snapshot and the framework
 are turned back into the frames `scoring.analytics.compute_cycle` takes, and
-its result is formatted exactly as a release's content is.
+its result is formatted exactly as a release's content is (the region entries
+of scoring.contract).
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 from assessments.models import Cycle
+from scoring import contract
 
 
 def read_package(path: str) -> dict[str, Any]:
@@ -180,7 +183,7 @@ def differences(package: dict[str, Any]) -> list[str]:
     from scoring import services
 
     release = package["release"]
-    content = release["content"]
+    content: contract.ReleaseContent = release["content"]
     out: list[str] = []
     canonical = services._canonical(content).encode()
     if hashlib.sha256(canonical).hexdigest() != release["checksum"]:
@@ -190,7 +193,9 @@ def differences(package: dict[str, Any]) -> list[str]:
     cycle = Cycle(pk=content["cycle"]["id"], year=content["cycle"]["year"])
     codes = {int(row["order"]): row["code"] for row in package["tables"]["indicators"]}
     recomputed = services.region_entries(cycle, result, codes)
-    published = {row["region"]: row for row in content["regions"]}
+    published: dict[str, contract.RegionEntry] = {
+        row["region"]: row for row in content["regions"]
+    }
     again = {row["region"]: row for row in recomputed}
     for region in sorted(set(published) | set(again)):
         left = _flatten(published.get(region, {}))
@@ -206,7 +211,7 @@ def differences(package: dict[str, Any]) -> list[str]:
         out.append(f"alpha: published {content.get('alpha')!r}, recomputed {alpha!r}")
     # The tables must say what the content says.
     for row in package["tables"].get("results", []):
-        entry = published.get(row["region"], {})
+        entry: Mapping[str, Any] = published.get(row["region"]) or {}
         for key in ("index", "band", "coverage"):
             if key in row and (entry.get(key) or "") != row[key]:
                 out.append(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from scoring import contract
+
 # Registry columns and their dtypes, in the order the release frame has them.
 REGISTRY_COLUMNS: dict[str, str] = {
     "region": "str",
@@ -17,23 +19,13 @@ REGISTRY_COLUMNS: dict[str, str] = {
     "longitude": "float64",
 }
 RESULT_NUMBERS = ("index", "coverage", "blueprint", "practice")
-RANK_COLUMNS = (
-    "rank_national",
-    "rank_kind",
-    "rank_province",
-    "rank_cohort",
-    "rank_size",
-)
+RANK_COLUMNS = contract.RANK_COLUMNS  # one per peer group, national first
 INTERVAL_COLUMNS = ("rank_low", "rank_high")
 # Detail key families, in the order exports and docs list them.
 DETAIL_FAMILIES = ("dimension", "element", "aspect", "sub_dimension")
 # Rank column -> (scorecard group name, registry/result column of the group).
 _PEER_GROUPS = {
-    "rank_national": ("national", None),
-    "rank_kind": ("kind", "kind"),
-    "rank_province": ("province", "province_code"),
-    "rank_cohort": ("cohort", "cohort_year"),
-    "rank_size": ("size", "size_class"),
+    group.rank: (group.key, group.frame_column) for group in contract.PEER_GROUPS
 }
 
 

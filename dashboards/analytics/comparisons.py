@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from dashboards.analytics.columns import _PEER_GROUPS
-from dashboards.analytics.convert import _float, _int, _pair
+from dashboards.analytics.convert import _float, _int
+from scoring.contract import pair
 
 
 def _detail(frame: pd.DataFrame, key: str) -> pd.Series:
@@ -134,8 +135,8 @@ def scorecard(
                 "of": _peer_count(frame, rank, column, row),
                 # The 90% rank interval and the tied group in this peer group
                 # ([None, None] when the release does not give them).
-                "interval": [_int(v) for v in _pair(found.get("interval"))],
-                "tie": [_int(v) for v in _pair(found.get("tie"))],
+                "interval": [_int(v) for v in pair(found.get("interval"))],
+                "tie": [_int(v) for v in pair(found.get("tie"))],
             }
         )
     return {

@@ -34,8 +34,3 @@ def _floats(values: Iterable[Any]) -> np.ndarray:
 
 def _ints(values: Iterable[Any]) -> pd.arrays.IntegerArray:
     return pd.array(list(values), dtype="Int64")
-
-
-def _pair(value: Any) -> list[Any]:
-    pair = list(value) if isinstance(value, list | tuple) else []
-    return [*pair, None, None][:2]

@@ -5,16 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dashboards.analytics.convert import _int, _pair
+from dashboards.analytics.convert import _int
+from scoring.contract import MIN_REVIEWS, UNRANKED_REASONS, min_reviews, pair
 
-MIN_REVIEWS = 3  # the framework's default when a release does not say
-UNRANKED_REASONS = ("incomplete", "few_reviews", "no_index")
-
-
-def min_reviews(content: Mapping[str, Any]) -> int:
-    """The release's minimum of submitted reviews for a rank."""
-    method = content.get("method") or {}
-    return _int(method.get("min_reviews")) or MIN_REVIEWS
+__all__ = ["MIN_REVIEWS", "UNRANKED_REASONS", "min_reviews", "result_status"]
 
 
 def result_status(row: Mapping[str, Any], content: Mapping[str, Any]) -> dict[str, Any]:
@@ -31,15 +25,15 @@ def result_status(row: Mapping[str, Any], content: Mapping[str, Any]) -> dict[st
     reason = row.get("unranked_reason") or ""
     if not ranked and not reason:
         reason = "incomplete" if not complete else "no_index"
-    tie = [_int(v) for v in _pair(row.get("tie"))]
+    tie = [_int(v) for v in pair(row.get("tie"))]
     if ranked and rank is not None and tie[0] is None:
         tie = [rank, rank]
-    interval = _pair(row.get("index_interval"))
+    interval = pair(row.get("index_interval"))
     adjusted_rank = _int(row.get("rank_adjusted"))
     uncertainty = row.get("uncertainty") or {}
     if not uncertainty and ranked and rank is not None:
         uncertainty = {
-            "national": {"interval": _pair(row.get("rank_interval")), "tie": tie}
+            "national": {"interval": pair(row.get("rank_interval")), "tie": tie}
         }
     return {
         "complete": complete,

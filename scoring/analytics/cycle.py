@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scoring import contract
 from scoring.analytics.agreement import (
     _agreement,
     _leniency,
@@ -48,16 +49,14 @@ from scoring.analytics.severity import adjusted_answers, severity
 # --------------------------------------------------------------------------
 # The whole cycle
 
-AGREEMENT_FLOOR = 0.667  # Krippendorff (2004): tentative conclusions at >= .667
+AGREEMENT_FLOOR = float(contract.AGREEMENT_FLOOR)  # Krippendorff (2004): >= .667
 # Peer group key in `uncertainty` -> rank column (national first).
-PEER_GROUPS = {
-    "national": "rank_national",
-    "kind": "rank_kind",
-    "province": "rank_province",
-    "cohort": "rank_cohort",
-    "size": "rank_size",
+PEER_GROUPS = {group.key: group.rank for group in contract.PEER_GROUPS}
+_GROUP_BY = {
+    group.key: group.scoring_column
+    for group in contract.PEER_GROUPS
+    if group.scoring_column is not None
 }
-_GROUP_BY = {"kind": "kind", "province": "province", "cohort": "cohort_year"}
 
 
 @dataclass(frozen=True)

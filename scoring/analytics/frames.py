@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scoring import contract
+
 PARTS = ("blueprint", "practice")
 ASPECTS = ("baseline", "output", "outcome", "impact", "quick_win")
 GROUP_KINDS = ("dimension", "aspect", "element", "sub_dimension")
@@ -19,11 +21,11 @@ INDEX_DECIMALS = 6
 COVERAGE_TOLERANCE = 1e-9
 SMALL_BELOW = 200_000  # population < 200,000: small
 LARGE_ABOVE = 1_000_000  # population > 1,000,000: large; in between: medium
+# Rank column -> input column forming the group, every peer group but national.
 RANK_GROUPS = {
-    "rank_kind": "kind",
-    "rank_province": "province",
-    "rank_cohort": "cohort_year",
-    "rank_size": "size_class",
+    group.rank: group.scoring_column
+    for group in contract.PEER_GROUPS
+    if group.scoring_column is not None
 }
 # Level cells (draws x regions x indicators) computed at once in rank_intervals.
 _CHUNK_CELLS = 1_000_000
