@@ -153,3 +153,56 @@ class Notification(models.Model):
         text %= params
         # A param may end the sentence with its own period ("5 p.m.").
         return text[:-1] if text.endswith("..") else text
+
+
+class Webhook(models.Model):
+    """A receiver of signed JSON POSTs when releases are published or appeals
+    decided. Its secret is shown once, when it is created."""
+
+    class Event(models.TextChoices):
+        RELEASE_PUBLISHED = "release.published", _("Release published")
+        APPEAL_DECIDED = "appeal.decided", _("Appeal decided")
+
+    url = models.URLField(_("URL"), max_length=500)
+    events = models.JSONField(_("events"), default=list)
+    secret = models.CharField(max_length=64, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "api_webhook"  # the table it had in the api app
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    webhook = models.ForeignKey(
+        Webhook, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(max_length=40)
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "api_webhookdelivery"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.webhook} ({self.status})"

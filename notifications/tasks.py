@@ -7,7 +7,7 @@ import smtplib
 
 from celery import shared_task
 
-from notifications import services
+from notifications import services, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -34,3 +34,26 @@ def send_email(self, notification_id: int) -> bool:
         raise self.retry(
             exc=exc, countdown=min(600, 30 * 2**self.request.retries)
         ) from exc
+
+
+MAX_RETRIES = 6  # webhook deliveries
+
+
+# The name it had in the api app, so deliveries already queued still run.
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=MAX_RETRIES,
+    name="api.tasks.deliver_webhook",
+)
+def deliver_webhook(self, delivery_id: int) -> str:
+    """One attempt; on failure retry after 30 s, 1 min, 2 min ... then give up."""
+    try:
+        return webhooks.deliver(delivery_id).status
+    except webhooks.DeliveryFailed as failure:
+        if self.request.retries >= self.max_retries:
+            webhooks.give_up(delivery_id)
+            return "failed"
+        raise self.retry(
+            exc=failure, countdown=30 * 2**self.request.retries
+        ) from failure

@@ -32,7 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from api.models import Webhook, WebhookDelivery
+from notifications.models import Webhook, WebhookDelivery
 
 TIMEOUT = 10
 
@@ -54,7 +54,7 @@ def emit(event: str, payload: dict[str, Any]) -> list[WebhookDelivery]:
     ]
 
     def enqueue() -> None:
-        from api import tasks
+        from notifications import tasks
 
         for delivery in deliveries:
             tasks.deliver_webhook.delay(delivery.pk)

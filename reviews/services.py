@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.services import role_of
-from api import webhooks
 from assessments.models import Cycle, Indicator
+from notifications import webhooks
 from notifications.models import Kind
 from notifications.services import notify
 from regions.models import Region

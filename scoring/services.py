@@ -26,8 +26,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from api import webhooks
 from assessments.models import Cycle, Indicator
+from notifications import webhooks
 from regions.models import Program, ProgramMembership, Region
 from reviews.models import Answer, Appeal, Consensus, Review
 from scoring import analytics, contract, releases

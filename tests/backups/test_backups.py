@@ -30,12 +30,13 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import create_user
-from api.models import ApiToken, Webhook
-from api.webhooks import new_secret
+from api.models import ApiToken
 from assessments import services as assessment_services
 from assessments.models import Cycle, FrameworkVersion, Indicator, Part
 from backups import services
 from backups.archive import MANIFEST, BackupError
+from notifications.models import Webhook
+from notifications.webhooks import new_secret
 from regions import services as region_services
 from regions.models import ProgramMembership, Region
 from reviews import services as review_services
@@ -88,8 +89,7 @@ def tasks_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
     worker. Celery's eager mode is not used: it opens the broker connection
     pool, which later tests with a real worker on another Redis database need
     to open themselves."""
-    from api.tasks import deliver_webhook
-    from notifications.tasks import send_email
+    from notifications.tasks import deliver_webhook, send_email
     from scoring.tasks import recompute_cycle
     from submissions.tasks import process_file
 

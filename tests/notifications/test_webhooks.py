@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from api import webhooks
-from api.admin import WebhookForm
-from api.models import Webhook, WebhookDelivery
+from notifications import webhooks
+from notifications.admin import WebhookForm
+from notifications.models import Webhook, WebhookDelivery
 from scoring import services
 from tests.scoring.conftest import scored_cycle
 
@@ -84,7 +84,7 @@ def test_a_published_release_reaches_the_receiver_signed(
 # cuts the retry chain short; with it (as in CI) the chain runs in-process.
 @pytest.mark.requires_redis
 def test_a_failing_receiver_is_retried_then_given_up(receiver, settings):
-    from api import tasks
+    from notifications import tasks
 
     receiver["status"] = 500
     hook = Webhook.objects.create(
@@ -146,7 +146,7 @@ def test_the_admin_does_not_save_a_webhook_to_the_metadata_address(admin_user):
     client.force_login(admin_user)
 
     response = client.post(
-        reverse("admin:api_webhook_add"),
+        reverse("admin:notifications_webhook_add"),
         {"url": "http://169.254.169.254/", "events": '["release.published"]'},
         HTTP_ACCEPT_LANGUAGE="id",
     )
