@@ -668,7 +668,7 @@ def test_a_failed_import_is_undone_and_leaves_no_files(
     def drifting(release: Release) -> str:
         return real(release) if release.pk is None else "0" * 64
 
-    monkeypatch.setattr(services, "checksum_of", drifting)
+    monkeypatch.setattr(services.restore, "checksum_of", drifting)
     unchanged = state()
     with pytest.raises(CommandError, match="does not reproduce its checksum"):
         restore(archive)
