@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "api",
     "dashboards",
     "backups",
+    "demo",
 ]
 
 MIDDLEWARE = [

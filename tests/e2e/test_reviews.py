@@ -12,12 +12,12 @@ from accounts.models import Role
 from accounts.services import create_user
 from assessments import services as assessment_services
 from assessments.models import FrameworkVersion, Indicator
+from demo.documents import masterplan_pdf
 from regions.models import Province, Region
 from reviews import services
 from reviews.models import Answer, Consensus, Review
 from reviews.services import AnswerInput
 from submissions import services as submission_services
-from submissions.demo_documents import masterplan_pdf
 from submissions.models import DocumentType
 from tests.submissions.conftest import upload_of
 

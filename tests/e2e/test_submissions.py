@@ -13,9 +13,9 @@ from accounts.models import Role
 from accounts.services import create_user
 from assessments import services as assessment_services
 from assessments.models import FrameworkVersion
+from demo.documents import masterplan_pdf
 from regions.models import Region
 from submissions import services
-from submissions.demo_documents import masterplan_pdf
 from submissions.models import Submission
 
 pytestmark = [

@@ -80,7 +80,7 @@ def test_assignment_refuses_conflicts_home_province_and_outsiders(
 def test_balancing_fills_every_pilot_region_evenly_and_notifies(
     admin_user, django_capture_on_commit_callbacks
 ):
-    from assessments import demo
+    from demo import cycle as demo
 
     cycle = pilot_cycle()
     reviewers = [

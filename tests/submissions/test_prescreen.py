@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from submissions.demo_documents import chapters, masterplan_docx, masterplan_pdf
+from demo.documents import chapters, masterplan_docx, masterplan_pdf
 from submissions.extraction import extract_pages
 from submissions.prescreen import EXPECTED_PARTS, prescreen
 from tests.submissions import samples

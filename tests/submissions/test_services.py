@@ -428,7 +428,7 @@ def test_files_whose_job_was_lost_are_found_for_requeueing(
 
 
 def test_a_docx_masterplan_is_read_page_by_page(submission, official, tmp_path):
-    from submissions.demo_documents import masterplan_docx
+    from demo.documents import masterplan_docx
 
     path = tmp_path / "Masterplan.docx"
     path.write_bytes(masterplan_docx("Kota Tangerang Selatan", 2017))

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from submissions.demo_documents import masterplan_docx, masterplan_pdf
+from demo.documents import masterplan_docx, masterplan_pdf
 from submissions.extraction import extract_pages
 from submissions.file_checks import FileKind, check_file
 
