@@ -169,14 +169,21 @@ def _hbar_layout(
     )
 
 
-def _count_bars(
+def _count_chart(
+    title: str,
+    separators: str,
     names: list[str],
     counts: list[int],
+    *,
     marker: Mapping[str, Any],
-    hovertemplate: str,
+    name_label: str,
+    count_label: str,
+    per_row: int,
+    base: int,
 ) -> dict[str, Any]:
-    """One horizontal bar per name, its whole count printed after the bar."""
-    return {
+    """One horizontal bar per name with its whole count printed after it, and
+    the (name, count) table: the band distribution and the hotspots."""
+    trace = {
         "type": "bar",
         "orientation": "h",
         "x": counts,
@@ -186,14 +193,26 @@ def _count_bars(
         "textposition": "outside",
         "textfont": _text_font(),
         "cliponaxis": False,
-        "hovertemplate": hovertemplate,
+        "hovertemplate": (
+            f"{name_label}: <b>%{{y}}</b><br>{count_label}: %{{x:,d}}<extra></extra>"
+        ),
     }
-
-
-def _count_axis(title: str, counts: list[int]) -> dict[str, Any]:
-    """The value axis of count bars: whole numbers, room for the printed counts."""
-    return {
-        "title": {"text": title},
-        "range": [0, max([*counts, 1]) * 1.2],
-        "tickformat": ",d",
-    }
+    layout = _hbar_layout(
+        title,
+        separators,
+        names,
+        per_row=per_row,
+        base=base,
+        xaxis={
+            "title": {"text": count_label},
+            "range": [0, max([*counts, 1]) * 1.2],
+            "tickformat": ",d",
+        },
+    )
+    return _result(
+        [trace],
+        layout,
+        title,
+        [name_label, count_label],
+        [[n, c] for n, c in zip(names, counts, strict=True)],
+    )

@@ -8,9 +8,7 @@ from typing import Any
 from dashboards.charts.convert import _fmt, _missing
 from dashboards.charts.layout import (
     _axis,
-    _count_axis,
-    _count_bars,
-    _hbar_layout,
+    _count_chart,
     _height,
     _layout,
     _result,
@@ -151,31 +149,17 @@ def band_chart(
     names = [_band_label(labels, code) for code in order]
     values = [counts.get(code, 0) for code in order]
     colors = band_colors(bands)
-    regions_label = _label(labels, "col:regions")
-    band_label = _label(labels, "col:band")
-    data = [
-        _count_bars(
-            names,
-            values,
-            {
-                "color": [colors.get(code, NO_BAND_COLOR) for code in order],
-                "line": {"color": "#ffffff", "width": 0.5},
-            },
-            f"{band_label}: <b>%{{y}}</b><br>{regions_label}: %{{x:,d}}<extra></extra>",
-        )
-    ]
-    layout = _hbar_layout(
+    return _count_chart(
         _label(labels, "title:bands"),
         separators,
         names,
+        values,
+        marker={
+            "color": [colors.get(code, NO_BAND_COLOR) for code in order],
+            "line": {"color": "#ffffff", "width": 0.5},
+        },
+        name_label=_label(labels, "col:band"),
+        count_label=_label(labels, "col:regions"),
         per_row=34,
         base=100,
-        xaxis=_count_axis(regions_label, values),
-    )
-    return _result(
-        data,
-        layout,
-        _label(labels, "title:bands"),
-        [band_label, regions_label],
-        [[n, v] for n, v in zip(names, values, strict=True)],
     )

@@ -147,6 +147,27 @@ def _grouped_bars(
     return data
 
 
+def _series_result(
+    data: list[dict[str, Any]],
+    layout: dict[str, Any],
+    title: str,
+    first_column: str,
+    categories: list[str],
+    series: list[tuple[str, list[float | None]]],
+) -> dict[str, Any]:
+    """The result of grouped bars: a table row per category, a column per series."""
+    return _result(
+        data,
+        layout,
+        title,
+        [first_column, *(name for name, _ in series)],
+        [
+            [category, *(values[i] for _, values in series)]
+            for i, category in enumerate(categories)
+        ],
+    )
+
+
 def parts_chart(
     blueprint: float | None,
     practice: float | None,
@@ -180,16 +201,13 @@ def parts_chart(
             gridcolor=GRID_COLOR,
         ),
     )
-    rows = [
-        [category, *(values[i] for _, values in series)]
-        for i, category in enumerate(categories)
-    ]
-    return _result(
+    return _series_result(
         data,
         layout,
         _label(labels, "title:parts"),
-        [_label(labels, "col:part"), *(name for name, _ in series)],
-        rows,
+        _label(labels, "col:part"),
+        categories,
+        series,
     )
 
 
@@ -220,16 +238,13 @@ def elements_chart(
             "tickvals": [0, *SCORE_TICKS],
         },
     )
-    table_rows = [
-        [category, *(values[i] for _, values in series)]
-        for i, category in enumerate(categories)
-    ]
-    return _result(
+    return _series_result(
         data,
         layout,
         _label(labels, "title:elements"),
-        [_label(labels, "col:element"), *(name for name, _ in series)],
-        table_rows,
+        _label(labels, "col:element"),
+        categories,
+        series,
     )
 
 

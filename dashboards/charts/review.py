@@ -7,8 +7,7 @@ from typing import Any
 
 from dashboards.charts.convert import _fmt, _raw, _unique
 from dashboards.charts.layout import (
-    _count_axis,
-    _count_bars,
+    _count_chart,
     _hbar_layout,
     _result,
     _text_font,
@@ -160,28 +159,14 @@ def hotspot_chart(
     top = sorted(rows, key=lambda r: -int(r.get("disagreements") or 0))[:HOTSPOT_LIMIT]
     names = _unique([str(row.get(key, "")) for row in top])
     counts = [int(row.get("disagreements") or 0) for row in top]
-    key_label = _label(labels, f"col:{key}")
-    count_label = _label(labels, "col:disagreements")
-    data = [
-        _count_bars(
-            names,
-            counts,
-            {"color": _SECONDARY},
-            f"{key_label}: <b>%{{y}}</b><br>{count_label}: %{{x:,d}}<extra></extra>",
-        )
-    ]
-    layout = _hbar_layout(
+    return _count_chart(
         _label(labels, "title:hotspots"),
         separators,
         names,
+        counts,
+        marker={"color": _SECONDARY},
+        name_label=_label(labels, f"col:{key}"),
+        count_label=_label(labels, "col:disagreements"),
         per_row=24,
         base=110,
-        xaxis=_count_axis(count_label, counts),
-    )
-    return _result(
-        data,
-        layout,
-        _label(labels, "title:hotspots"),
-        [key_label, count_label],
-        [[n, c] for n, c in zip(names, counts, strict=True)],
     )
