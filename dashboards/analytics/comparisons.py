@@ -57,7 +57,9 @@ def _confirmed_mask(frame: pd.DataFrame) -> np.ndarray:
     return frame["cohort_confirmed"].fillna(True).to_numpy(dtype=bool)
 
 
-def _peer_count(frame: pd.DataFrame, rank: str, group: str | None, row) -> int | None:
+def _peer_count(
+    frame: pd.DataFrame, rank: str, group: str | None, row: pd.Series
+) -> int | None:
     ranked = frame[rank].notna().to_numpy()
     if group is None:
         return int(ranked.sum())

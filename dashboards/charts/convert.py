@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -34,9 +34,9 @@ def _cell(value: Any) -> float | int | str:
     if kind is float:  # fast paths: most cells are plain floats, strs and ints
         return "" if value != value else round(value, 2)
     if kind is str:
-        return value
+        return cast(str, value)
     if kind is int:
-        return value
+        return cast(int, value)
     if _missing(value):
         return ""
     if isinstance(value, str):
@@ -88,7 +88,8 @@ def _fmt(value: Any, separators: str, digits: int = 2) -> str:
     decimal = separators[0] if separators else "."
     thousands = separators[1] if len(separators) > 1 else ","
     text = f"{float(value):,.{digits}f}"
-    return text.translate(str.maketrans({",": thousands, ".": decimal}))
+    marks: dict[str, str | int | None] = {",": thousands, ".": decimal}
+    return text.translate(str.maketrans(marks))
 
 
 def _unique(names: Sequence[str], extras: Sequence[str] | None = None) -> list[str]:
@@ -116,9 +117,9 @@ def _date_text(value: Any) -> str:
     if _missing(value):
         return ""
     if hasattr(value, "date") and callable(value.date):
-        return value.date().isoformat()
+        return str(value.date().isoformat())
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return str(value.isoformat())
     return str(value)[:10]
 
 

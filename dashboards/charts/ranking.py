@@ -107,7 +107,7 @@ def ranking_chart(
             status.append(few_reviews)
         else:
             status.append(incomplete)
-    data = []
+    data: list[dict[str, Any]] = []
     for code in _ordered_bands(codes, bands):
         rows = [i for i, c in enumerate(codes) if c == code]
         name = _band_label(labels, code)
@@ -146,6 +146,7 @@ def ranking_chart(
     for i, (value, code) in enumerate(zip(values, codes, strict=True)):
         mark = _band_label(labels, code) if complete[i] else incomplete
         text = f"{_fmt(raw[i], separators)} · {mark}"
+        assert value is not None  # `shown` holds only the rows with an index
         x, position, ink = _bar_label(value, len(text), colors.get(code, NO_BAND_COLOR))
         groups.setdefault((position, ink), []).append((x, categories[i], text))
     for (position, ink), items in groups.items():

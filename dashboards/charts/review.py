@@ -24,6 +24,10 @@ from dashboards.charts.style import (
 )
 
 
+def _percent(share: float | None, separators: str) -> str:
+    return MISSING if share is None else f"{_fmt(share * 100, separators, 0)}%"
+
+
 def reviewer_progress_chart(
     rows: Sequence[Mapping[str, Any]],
     labels: Mapping[str, str],
@@ -45,9 +49,7 @@ def reviewer_progress_chart(
     customdata = [
         [
             _fmt(assigned[i], separators, 0),
-            MISSING
-            if shares[i] is None
-            else f"{_fmt(shares[i] * 100, separators, 0)}%",
+            _percent(shares[i], separators),
             _fmt(overdue[i], separators, 0),
         ]
         for i in range(len(rows))
@@ -58,7 +60,7 @@ def reviewer_progress_chart(
         f"<br>{share_label}: %{{customdata[1]}}"
         f"<br>{overdue_label}: %{{customdata[2]}}<extra></extra>"
     )
-    data = [
+    data: list[dict[str, Any]] = [
         {
             "type": "bar",
             "orientation": "h",
