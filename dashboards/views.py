@@ -15,7 +15,7 @@ from accounts.services import role_of
 from assessments.models import Cycle
 from dashboards import exports, services
 from dashboards.forms import DashboardFilterForm
-from dashboards.services import published
+from dashboards.services import Filters, published
 from regions.models import Region
 from scoring.models import Release
 
@@ -63,9 +63,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def dashboard_data(request: HttpRequest) -> HttpResponse:
-    """The dashboard's charts: the release's pre-rendered bytes (or 304)."""
-    form, release = _form_and_release(request)
-    return published.respond(request, services.dashboard_bytes(release, form.filters()))
+    """The dashboard's charts: the release's pre-rendered bytes (or 304).
+    The filters read as the page's form reads them (any invalid value: the
+    unfiltered view of the latest release), without the form's queries."""
+    filters, cycle_id = services.requested_filters(request.GET)
+    release = None
+    if cycle_id is not None:
+        release = services.latest_release(cycle_id=cycle_id)
+        if release is None:  # not a published cycle: the form's invalid case
+            filters = Filters()
+    release = release or services.latest_release()
+    if release is None:
+        raise Http404
+    return published.respond(request, services.dashboard_bytes(release, filters))
 
 
 @require_GET

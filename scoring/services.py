@@ -612,7 +612,15 @@ def publish(*, cycle: Cycle, final: bool, by: User | None = None) -> Release:
             "scores": f"/api/v1/releases/{release.pk}/scores/",
         },
     )
+    transaction.on_commit(lambda: _render(release.pk), robust=True)
     return release
+
+
+def _render(release_id: int) -> None:
+    """The worker renders what the public reads of the release (its bytes)."""
+    from scoring import tasks
+
+    tasks.render_release.delay(release_id)
 
 
 def checksum_of(release: Release) -> str:

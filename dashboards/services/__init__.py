@@ -32,6 +32,7 @@ from dashboards.services.reading import (
     region_frame,
     release_frame,
     releases,
+    requested_filters,
     separators,
 )
 from dashboards.services.rendering import render_release
@@ -67,6 +68,7 @@ __all__ = [
     "release_frame",
     "releases",
     "render_release",
+    "requested_filters",
     "reviews_export",
     "score_rows",
     "scorecard",

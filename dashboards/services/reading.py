@@ -90,13 +90,46 @@ def releases() -> Any:
     )
 
 
-def latest_release(cycle: Cycle | None = None) -> Release | None:
+def latest_release(
+    cycle: Cycle | None = None, *, cycle_id: int | None = None
+) -> Release | None:
     """The latest release of the cycle, or of the most recent published cycle
     (its content deferred)."""
     found = releases()
     if cycle is not None:
         found = found.filter(cycle=cycle)
+    if cycle_id is not None:
+        found = found.filter(cycle_id=cycle_id)
     return found.first()
+
+
+COHORTS = (2017, 2018, 2019)  # dashboards.forms.DashboardFilterForm's choices
+
+
+def requested_filters(params: Any) -> tuple[Filters, int | None]:
+    """The dashboard's filters and cycle id from a query string, valid as
+    DashboardFilterForm validates them: any invalid value gives the
+    unfiltered view of the latest release, as the page does. A query only
+    for a province code."""
+    from regions.models import Province
+
+    unfiltered: tuple[Filters, int | None] = (Filters(), None)
+    cycle, cohort = params.get("cycle", ""), params.get("cohort", "")
+    province, kind = params.get("province", ""), params.get("kind", "")
+    if (cycle and not cycle.isdigit()) or (cohort and not cohort.isdigit()):
+        return unfiltered
+    if cohort and int(cohort) not in COHORTS:
+        return unfiltered
+    if kind and kind not in Region.Kind.values:
+        return unfiltered
+    if province and not Province.objects.filter(code=province).exists():
+        return unfiltered
+    filters = Filters(
+        cohort_year=int(cohort) if cohort else None,
+        province_code=province or None,
+        kind=kind or None,
+    )
+    return filters, int(cycle) if cycle else None
 
 
 # The reviewers' answers (snapshot.answers) are most of a release's bytes and
