@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 
 from accounts.models import Role
-from accounts.services import role_of
+from accounts.roles import role_of
 
 
 def role(request: HttpRequest) -> dict[str, object]:

@@ -9,7 +9,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Profile, Role
+from accounts.roles import remember_role, role_of
 from regions.models import Province, Region
+
+__all__ = ["create_user", "role_of", "sync_role_groups"]  # role_of: accounts.roles
 
 # The back office (Django admin) for ministry admins: everything of these apps,
 # and the user accounts.
@@ -76,14 +79,5 @@ def create_user(
         user=user,
         defaults={"region": region, "home_province": home_province, "is_demo": is_demo},
     )
+    remember_role(user, role)
     return user
-
-
-def role_of(user: User) -> Role | None:
-    if not user.is_authenticated:
-        return None
-    names = {group.name for group in user.groups.all()}
-    for role in Role:
-        if role.value in names:
-            return role
-    return None

@@ -11,8 +11,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Role
-from accounts.services import role_of
 from api.authentication import TokenScope
 from api.cycles import cycle_filterset
 from assessments.models import Indicator
@@ -28,10 +26,7 @@ class Conflict(exceptions.APIException):
 
 
 def _reviews(request: Request):
-    reviews = Review.objects.select_related("cycle")
-    if role_of(request.user) == Role.ADMIN:
-        return reviews.all()
-    return reviews.of_reviewer(request.user)
+    return Review.objects.visible_to(request.user).select_related("cycle")
 
 
 class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +55,12 @@ class ReviewQuerySet(models.QuerySet["Review"]):
 
     def submitted(self) -> ReviewQuerySet:
         return self.filter(status=Review.Status.SUBMITTED)
+
+    def visible_to(self, user: settings.AUTH_USER_MODEL) -> ReviewQuerySet:
+        """Admins see every review; anyone else their own (of_reviewer)."""
+        from accounts.roles import is_admin
+
+        return self.all() if is_admin(user) else self.of_reviewer(user)
 
 
 class Review(models.Model):
@@ -121,6 +127,22 @@ class Review(models.Model):
         return self.status == self.Status.SUBMITTED
 
 
+class AnswerQuerySet(models.QuerySet["Answer"]):
+    def visible_to(self, user: settings.AUTH_USER_MODEL) -> AnswerQuerySet:
+        """Admins see every answer; a reviewer the answers of their own
+        reviews, and, once their review of a region is submitted, the other
+        reviewers' answers for that region and cycle."""
+        from accounts.roles import is_admin
+
+        if is_admin(user):
+            return self.all()
+        own = Review.objects.of_reviewer(user)
+        submitted_own = own.submitted().filter(
+            cycle=OuterRef("review__cycle"), region=OuterRef("review__region")
+        )
+        return self.filter(Q(review__in=own) | Exists(submitted_own))
+
+
 class Answer(models.Model):
     """A reviewer's answer for one indicator: a level 1-5, or "no evidence"."""
 
@@ -139,6 +161,8 @@ class Answer(models.Model):
     )
     cited_page = models.PositiveIntegerField(_("page"), null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         ordering = ["review", "indicator__order"]

@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.services import role_of
+from accounts.roles import is_admin, role_of
 from assessments.models import Cycle, Indicator
 from notifications import webhooks
 from notifications.models import Kind
@@ -51,10 +51,6 @@ class ReviewError(Exception):
 
 class StaleReview(ReviewError):
     """The review changed since this copy was loaded (another tab or person)."""
-
-
-def is_admin(user: User) -> bool:
-    return role_of(user) == Role.ADMIN
 
 
 def _when(moment: datetime) -> str:

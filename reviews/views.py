@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.services import role_of
+from accounts.roles import role_of, role_required
 from assessments.models import Cycle, Indicator, RubricLevel
 from lib import spreadsheets
 from regions.models import Region
@@ -66,28 +66,17 @@ PRESCREEN_PART = {
 }
 
 
-def _role(request: HttpRequest) -> Role | None:
-    return role_of(request.user)
-
-
-def _admin_only(request: HttpRequest) -> None:
-    if _role(request) != Role.ADMIN:
-        raise Http404
-
-
 def _review(request: HttpRequest, pk: int) -> Review:
     """The reviewer's own review; admins may read any."""
-    reviews = Review.objects.select_related(
+    reviews = Review.objects.visible_to(request.user).select_related(
         "cycle__framework", "region__province", "reviewer"
     )
-    if _role(request) == Role.ADMIN:
-        return get_object_or_404(reviews, pk=pk)
-    return get_object_or_404(reviews.of_reviewer(request.user), pk=pk)
+    return get_object_or_404(reviews, pk=pk)
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    role = _role(request)
+    role = role_of(request.user)
     if role == Role.ADMIN:
         return redirect("reviews:assignments")
     if role != Role.REVIEWER:
@@ -267,8 +256,8 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@role_required(Role.ADMIN)
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    _admin_only(request)
     services.reopen_review(review=_review(request, pk), by=request.user)
     messages.success(request, _("The review is open again for its reviewer."))
     return redirect("reviews:review", pk=pk)
@@ -280,7 +269,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def _region_access(request: HttpRequest, cycle_pk: int, code: str):
     cycle = get_object_or_404(Cycle.objects.select_related("framework"), pk=cycle_pk)
     region = get_object_or_404(Region.objects.select_related("province"), pk=code)
-    if _role(request) == Role.ADMIN:
+    if role_of(request.user) == Role.ADMIN:
         return cycle, region, None
     own = (
         Review.objects.of_reviewer(request.user)
@@ -309,7 +298,7 @@ def region(request: HttpRequest, cycle: int, region: str) -> HttpResponse:
     if may_see_scores:
         answers = {
             (a.review_id, a.indicator_id): a
-            for a in Answer.objects.filter(review__in=reviews)
+            for a in Answer.objects.visible_to(request.user).filter(review__in=reviews)
         }
         consensus = {
             c.indicator_id: c
@@ -418,8 +407,8 @@ def revision(request: HttpRequest, cycle: int, region: str) -> HttpResponse:
 
 
 @login_required
+@role_required(Role.ADMIN)
 def assignments(request: HttpRequest) -> HttpResponse:
-    _admin_only(request)
     cycle = Cycle.objects.select_related("framework").current()
     if cycle is None:
         return render(request, "reviews/assignments.html", {"cycle": None})
@@ -469,8 +458,8 @@ def assignments(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@role_required(Role.ADMIN)
 def balance(request: HttpRequest) -> HttpResponse:
-    _admin_only(request)
     cycle = Cycle.objects.current()
     if cycle is None:
         raise Http404
@@ -526,8 +515,8 @@ class _Echo:
 
 
 @login_required
+@role_required(Role.ADMIN)
 def audit(request: HttpRequest) -> HttpResponse:
-    _admin_only(request)
     changes = ScoreChange.objects.select_related(
         "cycle", "region", "indicator", "actor"
     ).order_by("-at", "-pk")
@@ -647,7 +636,7 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def conflicts(request: HttpRequest) -> HttpResponse:
-    if _role(request) != Role.REVIEWER:
+    if role_of(request.user) != Role.REVIEWER:
         raise Http404
     form = ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

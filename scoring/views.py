@@ -12,17 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.services import role_of
+from accounts.roles import role_required
 from assessments.models import Band, Cycle
 from dashboards import display
 from regions.models import Region
 from scoring import preview, run_reasons, services
 from scoring.models import RegionResult, Release, ScoreRun
-
-
-def _admin_only(request: HttpRequest) -> None:
-    if role_of(request.user) != Role.ADMIN:
-        raise Http404
 
 
 def _release_rows(release: Release) -> list[dict]:
@@ -129,8 +124,8 @@ def _computed(cycle: Cycle) -> list[RegionResult]:
 
 
 @login_required
+@role_required(Role.ADMIN)
 def console(request: HttpRequest) -> HttpResponse:
-    _admin_only(request)
     cycle = Cycle.objects.select_related("framework").current()
     if cycle is None:
         return render(request, "scoring/console.html", {"cycle": None})
@@ -164,8 +159,8 @@ def console(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@role_required(Role.ADMIN)
 def recompute(request: HttpRequest) -> HttpResponse:
-    _admin_only(request)
     cycle = get_object_or_404(Cycle, pk=request.POST.get("cycle"))
     services.request_recompute(cycle, f"admin {request.user.get_username()}")
     messages.success(request, _("The recomputation is queued."))
@@ -216,10 +211,10 @@ def _preview_page(
 
 @login_required
 @require_POST
+@role_required(Role.ADMIN)
 def publish(request: HttpRequest) -> HttpResponse:
     """First POST: the preview. Second POST (with the previewed checksum): the
     publish, or, if the content changed in between, nothing and a new preview."""
-    _admin_only(request)
     cycle = get_object_or_404(
         Cycle.objects.select_related("framework"), pk=request.POST.get("cycle")
     )

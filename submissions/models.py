@@ -168,7 +168,7 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
     def visible_to(self, user: settings.AUTH_USER_MODEL) -> SubmissionQuerySet:
         """Officials see their own region's; ministry staff see all; others none."""
         from accounts.models import Role
-        from accounts.services import role_of
+        from accounts.roles import role_of
 
         role = role_of(user)
         if role in (Role.ADMIN, Role.REVIEWER):

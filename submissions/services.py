@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
-from accounts.services import role_of
+from accounts.roles import role_of
 from assessments.models import Cycle, Indicator, Part
 from submissions import extraction, file_checks, prescreen
 from submissions.models import (

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
-from accounts.services import role_of
+from accounts.roles import role_of
 from assessments.models import Cycle
 from submissions import services
 from submissions.downloads import attachment
