@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -31,10 +31,10 @@ def _registry(regions: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for column, dtype in REGISTRY_COLUMNS.items():
         if column in regions.columns:
-            out[column] = regions[column].astype(dtype).array
+            out[column] = regions[column].astype(dtype).array  # type: ignore[call-overload]
         else:
             empty = pd.Series([None] * len(regions), dtype=object)
-            out[column] = empty.astype(dtype).array
+            out[column] = empty.astype(dtype).array  # type: ignore[call-overload]
     extra = [c for c in regions.columns if c not in REGISTRY_COLUMNS]
     for column in extra:
         out[column] = regions[column].array
@@ -54,7 +54,7 @@ def release_frame(content: Mapping[str, Any], regions: pd.DataFrame) -> pd.DataF
     joined = registry.reindex(pd.Index(codes, name="region"))
     columns: dict[str, Any] = {c: joined[c].array for c in registry.columns}
     columns["region"] = np.array(codes, dtype=object)
-    names = joined["name"].to_numpy(dtype=object, na_value=None)
+    names = joined["name"].to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
     columns["name"] = np.array(
         [
             code if name is None else name
@@ -135,13 +135,15 @@ def _as_published(regions: pd.DataFrame, content: Mapping[str, Any]) -> pd.DataF
         out = pd.concat([out, extra], ignore_index=True)
         codes = out["region"].astype(str).tolist()
 
-    def pick(column: str, value, current):
+    def pick(
+        column: str, value: Callable[[Mapping[str, Any]], Any], current: list[Any]
+    ) -> list[Any]:
         return [
             value(published[code]) if code in published else old
             for code, old in zip(codes, current, strict=True)
         ]
 
-    def counted(row) -> list[dict[str, Any]]:
+    def counted(row: Mapping[str, Any]) -> list[dict[str, Any]]:
         return [
             m for m in row.get("memberships") or [] if m.get("status") != "cancelled"
         ]

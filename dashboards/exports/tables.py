@@ -34,7 +34,7 @@ def release_table(
     fill their columns on every row."""
     out: dict[str, Any] = {}
     n = len(frame)
-    release = {
+    release: dict[str, pd.Series] = {
         "low_agreement": pd.Series([bool(low_agreement)] * n, index=frame.index),
         "caveat": pd.Series([caveat] * n, index=frame.index, dtype=object),
     }
@@ -43,6 +43,7 @@ def release_table(
         "low_agreement": "low_agreement",
         "caveat": "caveat",
     }.items():
+        values: pd.Series
         if source in release:
             values = release[source]
         elif source in frame.columns:
@@ -69,9 +70,9 @@ def _levels(values: Sequence[Any]) -> pd.api.extensions.ExtensionArray:
     """Levels as Int64 (NA for no evidence), or Float64 if one is fractional."""
     numbers = pd.to_numeric(pd.Series(list(values), dtype=object), errors="raise")
     try:
-        return pd.array(numbers, dtype="Int64")
+        return pd.array(numbers, dtype="Int64")  # type: ignore[call-overload]
     except (TypeError, ValueError):
-        return pd.array(numbers, dtype="Float64")
+        return pd.array(numbers, dtype="Float64")  # type: ignore[call-overload]
 
 
 def review_table(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:

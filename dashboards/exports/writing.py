@@ -31,7 +31,7 @@ _CSV_DECIMALS = 6
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 
 
-def _decimal(value: float) -> str:
+def _decimal(value: object) -> str:
     """At most 6 decimals, trailing zeros dropped, never in exponent form:
     3.155184, 3.25, 2.0, 0.00005."""
     text = f"{value:.{_CSV_DECIMALS}f}".rstrip("0")
@@ -95,8 +95,11 @@ def _sheet_title(sheet: str) -> str:
 def _documentation(headers: Sequence[str]) -> list[Column]:
     """Each header with its descriptions (a details column from its family's,
     <KODE> filled in); headers that no list documents get empty ones."""
-    known = {header: doc for header, *doc in [*REVIEW_COLUMNS, *RELEASE_COLUMNS]}
-    docs = []
+    known = {
+        header: (indonesian, english)
+        for header, indonesian, english in [*REVIEW_COLUMNS, *RELEASE_COLUMNS]
+    }
+    docs: list[Column] = []
     for header in headers:
         family, sep, code = header.partition(":")
         if header in known:
@@ -136,7 +139,10 @@ def to_xlsx(
     _widths(ws, [min(max(len(h) + 2, 10), 40) for h in headers])
     ws.freeze_panes = "A2"
     ws.append([_text_cell(ws, header, bold) for header in headers])
-    columns = [table[column].to_numpy(dtype=object, na_value=None) for column in table]
+    columns = [
+        table[column].to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
+        for column in table
+    ]
     for values in zip(*columns, strict=True):
         ws.append(_row(ws, values))
 
