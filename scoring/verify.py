@@ -119,13 +119,13 @@ def cycle_data(package: dict[str, Any]):
         ],
     )
     snapshot = release["content"].get("snapshot") or {}
-    regions = []
+    region_rows = []
     for row in snapshot.get("regions", []):
         # As scoring.services.read counts cohorts: a region with an unconfirmed
         # active membership gets none; otherwise its first active year.
         active = [m for m in row["memberships"] if m["status"] != "cancelled"]
         certain = all(m["confirmed"] for m in active)
-        regions.append(
+        region_rows.append(
             {
                 "region": row["region"],
                 "kind": row["kind"],
@@ -137,7 +137,7 @@ def cycle_data(package: dict[str, Any]):
             }
         )
     regions = pd.DataFrame(
-        regions, columns=["region", "kind", "province", "population", "cohort_year"]
+        region_rows, columns=["region", "kind", "province", "population", "cohort_year"]
     )
     regions["cohort_year"] = regions["cohort_year"].astype("Int64")
     regions["population"] = regions["population"].astype("Int64")
