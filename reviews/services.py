@@ -702,7 +702,7 @@ def request_revision(
     ):
         submission = submission_services.start_review(submission=submission, user=by)
     try:
-        request = submission_services.request_revision(
+        request = submission_services.reopen_for_revision(
             submission=submission, user=by, items=items, due_at=due_at
         )
     except submission_services.SubmissionError as error:

@@ -213,7 +213,6 @@ class Submission(models.Model):
         UNDER_REVIEW = "under_review", _("Under review")
         REVISION_REQUESTED = "revision_requested", _("Revision requested")
         RESUBMITTED = "resubmitted", _("Resubmitted")
-        SCORED = "scored", _("Scored")
 
     cycle = models.ForeignKey(
         Cycle, on_delete=models.PROTECT, related_name="submissions"

@@ -3,6 +3,9 @@ uploads. Field checks of evidence are the browser form's (submissions.forms)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -79,23 +82,59 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(path)
 
 
+def _from_form_field(field: forms.Field, help_text: str) -> serializers.Field:
+    """The serializer field that accepts what the form field accepts (for the
+    schema; the form still does the checking)."""
+    optional = not field.required
+    common: dict[str, Any] = {"required": field.required}
+    if help_text:
+        common["help_text"] = help_text
+    if isinstance(field, forms.BooleanField):
+        return serializers.BooleanField(required=False, default=False)
+    if isinstance(field, forms.DateField):
+        return serializers.DateField(**common)
+    if isinstance(field, forms.DecimalField):
+        return serializers.DecimalField(
+            field.max_digits, field.decimal_places, allow_null=optional, **common
+        )
+    if isinstance(field, forms.URLField):
+        return serializers.URLField(
+            max_length=field.max_length, allow_blank=optional, **common
+        )
+    if isinstance(field, forms.CharField):
+        return serializers.CharField(
+            max_length=field.max_length, allow_blank=optional, **common
+        )
+    raise TypeError(f"no serializer field for {type(field).__name__}")
+
+
+# What the API says beyond the form: clients name the indicator by its code.
+EVIDENCE_HELP = {
+    "indicator": "A Practice indicator's code.",
+    "responsible_unit": "SKPD/OPD",
+}
+
+
+def _evidence_input_fields() -> dict[str, serializers.Field]:
+    fields: dict[str, serializers.Field] = {
+        "indicator": serializers.CharField(help_text=EVIDENCE_HELP["indicator"])
+    }
+    for name in EvidenceForm.Meta.fields:
+        if name not in fields:
+            fields[name] = _from_form_field(
+                EvidenceForm.base_fields[name], EVIDENCE_HELP.get(name, "")
+            )
+    fields["file"] = serializers.FileField(
+        required=False, help_text="PDF or DOCX; a link, a file, or both."
+    )
+    return fields
+
+
 class EvidenceInputSerializer(serializers.Serializer):
     """For the schema: the fields are checked by the browser's evidence form."""
 
-    indicator = serializers.CharField(help_text="A Practice indicator's code.")
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
-    responsible_unit = serializers.CharField(max_length=200, help_text="SKPD/OPD")
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
-    output_value = serializers.DecimalField(14, 2, required=False, allow_null=True)
-    outcome_value = serializers.DecimalField(14, 2, required=False, allow_null=True)
-    unit = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    link = serializers.URLField(required=False, allow_blank=True, max_length=500)
-    is_quick_win = serializers.BooleanField(required=False, default=False)
-    file = serializers.FileField(
-        required=False, help_text="PDF or DOCX; a link, a file, or both."
-    )
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return _evidence_input_fields()
 
 
 EVIDENCE_REQUEST = {

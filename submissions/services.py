@@ -113,7 +113,6 @@ TRANSITIONS = {
     (Status.RESUBMITTED, Status.UNDER_REVIEW),
     (Status.UNDER_REVIEW, Status.REVISION_REQUESTED),
     (Status.REVISION_REQUESTED, Status.RESUBMITTED),
-    (Status.UNDER_REVIEW, Status.SCORED),
 }
 
 
@@ -619,15 +618,17 @@ def start_review(*, submission: Submission, user: User) -> Submission:
 
 
 @transaction.atomic
-def request_revision(
+def reopen_for_revision(
     *,
     submission: Submission,
     user: User,
     items: Sequence[tuple[Indicator, str]],
     due_at: datetime | None = None,
 ) -> RevisionRequest:
-    """Reopen only the parts concerned: the blueprint documents if a Blueprint
-    indicator is named, the evidence of each named Practice indicator."""
+    """The workflow step of reviews.services.request_revision (which checks
+    who asks and notifies): reopen only the parts concerned, the blueprint
+    documents if a Blueprint indicator is named, the evidence of each named
+    Practice indicator."""
     submission = _locked(submission)
     due_at = due_at or submission.cycle.reviews_close
     if not items:
@@ -658,11 +659,6 @@ def request_revision(
         for indicator, reason in items
     )
     return request
-
-
-@transaction.atomic
-def mark_scored(*, submission: Submission, user: User | None = None) -> Submission:
-    return _transition(_locked(submission), Status.SCORED, user)
 
 
 # Processing (runs in the Celery worker) -------------------------------------
