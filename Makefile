@@ -74,4 +74,4 @@ faults: install
 # read scores for 60 s; fails on any server error or lost save.
 # LOAD_ARGS="--seconds 10" for a quick run.
 load: install
-	$(BIN)/python bench/load.py $(LOAD_ARGS)
+	$(BIN)/python -m bench.load $(LOAD_ARGS)

@@ -22,6 +22,13 @@ threads = 2
 timeout = 60
 graceful_timeout = 30
 
+# nginx keeps idle connections to gunicorn open for reuse (upstream
+# keepalive, closed by nginx after 60 s). gunicorn's own 2 s default would
+# close them first, and a request nginx sends on a connection gunicorn is
+# closing gets a 502: a POST (an autosave) is not retried. With gthread an
+# idle connection waits in the poller, not in a thread.
+keepalive = 75
+
 # Recycle workers now and then so slow leaks cannot pile up; the jitter keeps
 # them from all restarting at once.
 max_requests = 1000

@@ -1,23 +1,28 @@
-"""The app's URLs plus the ceiling for the API benchmark: a bare Django view
-returning, from memory, the same bytes as the scores endpoint."""
+"""The app's URLs plus the ceilings for the published-data benchmark: a bare
+Django view returning, from memory, the same bytes as the endpoint measured
+(scores, dashboard or scorecard data)."""
 
 import os
 from functools import cache
 from pathlib import Path
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 
 from smartcity.urls import urlpatterns as app_urlpatterns
 
+BODIES = ("scores", "dashboard", "scorecard")
+
 
 @cache
-def body() -> bytes:
-    return Path(os.environ["BENCH_BODY"]).read_bytes()
+def body(name: str) -> bytes:
+    return (Path(os.environ["BENCH_BODIES"]) / f"{name}.body").read_bytes()
 
 
-def ceiling(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(body(), content_type="application/json")
+def ceiling(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in BODIES:
+        raise Http404
+    return HttpResponse(body(name), content_type="application/json")
 
 
-urlpatterns = [path("bench/ceiling/", ceiling), *app_urlpatterns]
+urlpatterns = [path("bench/ceiling/<str:name>/", ceiling), *app_urlpatterns]

@@ -5,6 +5,7 @@ Needs Debian's nginx (nginx-light; .ci/run installs it)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -42,6 +43,10 @@ def _config_for_test(
     ]:
         assert old in text, old
         text = text.replace(old, new)
+    if os.geteuid() == 0:
+        # Run as root, nginx's workers are nobody, who cannot enter pytest's
+        # private tmp_path to write the proxy cache (a container's /tmp is open).
+        text = "user root;\n" + text
     path = tmp_path / "nginx.conf"
     path.write_text(text)
     return path
@@ -270,3 +275,51 @@ def test_every_nginx_upstream_is_a_compose_service_like_web() -> None:
     assert write["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
     assert "web-write" in services["proxy"]["depends_on"]
     assert "STORAGE_URL" in compose["x-app"]["environment"]
+
+
+def test_published_data_is_answered_from_the_proxy_cache(tmp_path: Path) -> None:
+    seen: list = []
+
+    class Upstream(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            body = b'{"ok": true}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Cache-Control", "public, max-age=60")
+            self.send_header("ETag", '"abc"')
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    upstream = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    port = _free_port()
+    config = _config_for_test(tmp_path, upstream=upstream.server_port, listen=port)
+    nginx = subprocess.Popen(
+        [_nginx(), "-c", str(config), "-g", "daemon off;"], stderr=subprocess.PIPE
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        replies = []
+        for path in ["/dashboard/data/"] * 3 + ["/regions/"] * 2:
+            head = (
+                f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            ).encode()
+            replies.append(_send(port, head, []))
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+        upstream.shutdown()
+    assert all(reply.startswith(b"HTTP/1.1 200") for reply in replies)
+    # The dashboard's data reached the app once; other pages every time.
+    assert seen == ["/dashboard/data/", "/regions/", "/regions/"]
+    assert b"X-Cache-Status: HIT" in replies[2]
