@@ -6,15 +6,10 @@ review, an unassigned or conflicted region answers 404."""
 
 from __future__ import annotations
 
-import csv
-import itertools
-from collections import defaultdict
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import (
     Http404,
     HttpRequest,
@@ -31,10 +26,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.roles import role_of, role_required
-from assessments.models import Cycle, Indicator, RubricLevel
-from lib import spreadsheets
+from assessments.models import Cycle, Indicator
 from regions.models import Region
-from reviews import services
+from reviews import exports, selectors, services
 from reviews.forms import (
     AppealForm,
     AssignForm,
@@ -45,33 +39,16 @@ from reviews.forms import (
     parse_answers,
 )
 from reviews.models import (
-    Answer,
     Appeal,
-    ConflictOfInterest,
-    Consensus,
     Review,
-    ScoreChange,
 )
 from submissions import services as submission_services
-from submissions.models import DocumentVersion, EvidenceItem, Submission
-
-# Which pre-screen part speaks to an indicator: its dimension, or quick wins.
-PRESCREEN_PART = {
-    "GOV": "governance",
-    "BRA": "branding",
-    "ECO": "economy",
-    "SOC": "society",
-    "LIV": "living",
-    "ENV": "environment",
-}
+from submissions.models import Submission
 
 
 def _review(request: HttpRequest, pk: int) -> Review:
     """The reviewer's own review; admins may read any."""
-    reviews = Review.objects.visible_to(request.user).select_related(
-        "cycle__framework", "region__province", "reviewer"
-    )
-    return get_object_or_404(reviews, pk=pk)
+    return get_object_or_404(selectors.visible_reviews(user=request.user), pk=pk)
 
 
 @login_required
@@ -81,95 +58,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         return redirect("reviews:assignments")
     if role != Role.REVIEWER:
         raise Http404
-    reviews = list(
-        Review.objects.of_reviewer(request.user)
-        .select_related("cycle", "region__province")
-        .order_by("cycle__reviews_close", "region__code")
-    )
-    submissions = {
-        (s.cycle_id, s.region_id): s
-        for s in Submission.objects.filter(
-            cycle__in={r.cycle_id for r in reviews},
-            region__in={r.region_id for r in reviews},
-        )
-    }
-    totals = {
-        cycle.pk: cycle.framework.indicators.count()
-        for cycle in Cycle.objects.filter(
-            pk__in={r.cycle_id for r in reviews}
-        ).select_related("framework")
-    }
-    answered = services.answered_counts([r.pk for r in reviews])
-    rows = [
-        (
-            review,
-            submissions.get((review.cycle_id, review.region_id)),
-            answered.get(review.pk, 0),
-            totals[review.cycle_id],
-        )
-        for review in reviews
-    ]
+    rows = selectors.queue_rows(reviewer=request.user)
     return render(request, "reviews/queue.html", {"rows": rows})
-
-
-def _scoring_context(review: Review) -> dict:
-    indicators = list(
-        Indicator.objects.filter(framework_id=review.cycle.framework_id)
-        .select_related("sub_dimension__dimension")
-        .prefetch_related(
-            Prefetch("rubric", queryset=RubricLevel.objects.order_by("level"))
-        )
-        .order_by("order")
-    )
-    answers = {a.indicator_id: a for a in review.answers.all()}
-    submission = services.submission_of(review)
-    versions = []
-    evidence = defaultdict(list)
-    if submission is not None:
-        versions = list(
-            DocumentVersion.objects.filter(document__submission=submission)
-            .select_related("document", "file")
-            .order_by("document__doc_type", "document__pk", "-number")
-        )
-        for item in EvidenceItem.objects.filter(submission=submission).select_related(
-            "file"
-        ):
-            evidence[item.indicator_id].append(item)
-    latest = {}
-    for version in versions:
-        latest.setdefault(version.document_id, version)
-    documents = list(latest.values())
-    items = []
-    for indicator in indicators:
-        part = (
-            "quick_wins"
-            if indicator.aspect == "quick_win"
-            else PRESCREEN_PART.get(indicator.sub_dimension.dimension.code)
-        )
-        hints = [
-            (version, (version.file.prescreen or {}).get(part, []))
-            for version in documents
-            if part and (version.file.prescreen or {}).get(part)
-        ]
-        items.append(
-            {
-                "indicator": indicator,
-                "answer": answers.get(indicator.pk),
-                "hints": hints,
-                "evidence": evidence.get(indicator.pk, []),
-            }
-        )
-    answered = sum(1 for a in answers.values() if a.is_answered)
-    return {
-        "review": review,
-        "cycle": review.cycle,
-        "submission": submission,
-        "items": items,
-        "documents": documents,
-        "answered": answered,
-        "total": len(indicators),
-        "indicators": indicators,
-    }
 
 
 @login_required
@@ -178,7 +68,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         return _save(request, pk, as_json=False)
     found = _review(request, pk)
-    context = _scoring_context(found)
+    context = selectors.scoring_context(review=found)
     context["editable"] = (
         found.reviewer_id == request.user.pk
         and not found.is_submitted
@@ -271,11 +161,7 @@ def _region_access(request: HttpRequest, cycle_pk: int, code: str):
     region = get_object_or_404(Region.objects.select_related("province"), pk=code)
     if role_of(request.user) == Role.ADMIN:
         return cycle, region, None
-    own = (
-        Review.objects.of_reviewer(request.user)
-        .filter(cycle=cycle, region=region)
-        .first()
-    )
+    own = selectors.own_review(reviewer=request.user, cycle=cycle, region=region)
     if own is None:
         raise Http404
     return cycle, region, own
@@ -284,40 +170,21 @@ def _region_access(request: HttpRequest, cycle_pk: int, code: str):
 @login_required
 def region(request: HttpRequest, cycle: int, region: str) -> HttpResponse:
     cycle, region, own = _region_access(request, cycle, region)
-    reviews = list(
-        Review.objects.filter(cycle=cycle, region=region)
-        .select_related("reviewer")
-        .order_by("-is_lead", "reviewer__username")
-    )
+    reviews = selectors.region_reviews(cycle=cycle, region=region)
     may_see_scores = own is None or own.is_submitted
-    indicators = list(
-        Indicator.objects.filter(framework=cycle.framework).order_by("order")
-    )
-    rows = []
-    flagged = {}
+    indicators = list(selectors.framework_indicators(cycle=cycle))
+    rows, flagged = [], {}
     if may_see_scores:
-        answers = {
-            (a.review_id, a.indicator_id): a
-            for a in Answer.objects.visible_to(request.user).filter(review__in=reviews)
-        }
-        consensus = {
-            c.indicator_id: c
-            for c in Consensus.objects.filter(
-                cycle=cycle, region=region
-            ).select_related("decided_by")
-        }
-        flagged = services.disagreements(cycle, region)
-        for indicator in indicators:
-            rows.append(
-                {
-                    "indicator": indicator,
-                    "answers": [answers.get((r.pk, indicator.pk)) for r in reviews],
-                    "flagged": indicator.pk in flagged,
-                    "consensus": consensus.get(indicator.pk),
-                    "form": ConsensusForm(initial={"indicator": indicator.pk}),
-                }
-            )
-    submission = Submission.objects.filter(cycle=cycle, region=region).first()
+        rows, flagged = selectors.region_rows(
+            user=request.user,
+            cycle=cycle,
+            region=region,
+            reviews=reviews,
+            indicators=indicators,
+        )
+        for row in rows:
+            row["form"] = ConsensusForm(initial={"indicator": row["indicator"].pk})
+    submission = selectors.region_submission(cycle=cycle, region=region)
     return render(
         request,
         "reviews/region.html",
@@ -376,9 +243,7 @@ def revision(request: HttpRequest, cycle: int, region: str) -> HttpResponse:
     submission = get_object_or_404(Submission, cycle=cycle, region=region)
     form = RevisionForm(
         request.POST,
-        indicators=Indicator.objects.filter(framework=cycle.framework).order_by(
-            "order"
-        ),
+        indicators=selectors.framework_indicators(cycle=cycle),
     )
     target = reverse("reviews:region", args=[cycle.pk, region.pk])
     if form.is_valid():
@@ -427,19 +292,7 @@ def assignments(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Assigned."))
             return redirect("reviews:assignments")
-    by_region = defaultdict(list)
-    for found in Review.objects.filter(cycle=cycle).select_related("reviewer"):
-        by_region[found.region_id].append(found)
-    regions = [
-        (
-            region,
-            sorted(
-                by_region.get(region.pk, []),
-                key=lambda r: (not r.is_lead, r.reviewer.username),
-            ),
-        )
-        for region in cycle.regions.select_related("province").order_by("code")
-    ]
+    regions = selectors.assignment_regions(cycle=cycle)
     return render(
         request,
         "reviews/assignments.html",
@@ -449,9 +302,7 @@ def assignments(request: HttpRequest) -> HttpResponse:
             "missing": services.missing(cycle),
             "regions": regions,
             "form": form,
-            "conflicts": ConflictOfInterest.objects.select_related(
-                "reviewer", "region"
-            ).order_by("reviewer__username"),
+            "conflicts": selectors.all_conflicts(),
         },
     )
 
@@ -479,55 +330,15 @@ def balance(request: HttpRequest) -> HttpResponse:
 
 # Audit trail (admins) -------------------------------------------------------
 
-AUDIT_COLUMNS = (
-    "at",
-    "cycle",
-    "region",
-    "indicator",
-    "source",
-    "actor",
-    "old",
-    "new",
-    "reason",
-)
-
-
-def _audit_rows(changes):
-    """Each change as a CSV row; reviewers' text can never start a formula."""
-    for change in changes.iterator(chunk_size=500):
-        row = [
-            timezone.localtime(change.at).isoformat(timespec="seconds"),
-            change.cycle.name,
-            f"{change.region_id} {change.region.name}",
-            change.indicator.code,
-            change.source,
-            change.actor.get_username(),
-            change.old_value,
-            change.new_value,
-            change.reason,
-        ]
-        yield [spreadsheets.neutralise(value) for value in row]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
 
 @login_required
 @role_required(Role.ADMIN)
 def audit(request: HttpRequest) -> HttpResponse:
-    changes = ScoreChange.objects.select_related(
-        "cycle", "region", "indicator", "actor"
-    ).order_by("-at", "-pk")
     code = request.GET.get("region", "").strip()
-    if code:
-        changes = changes.filter(region_id=code)
+    changes = selectors.score_changes(region_code=code)
     if request.GET.get("format") == "csv":
-        writer = csv.writer(_Echo())
-        lines = itertools.chain([AUDIT_COLUMNS], _audit_rows(changes))
         response = StreamingHttpResponse(
-            (writer.writerow(row) for row in lines),
+            exports.audit_csv(changes),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="score-changes.csv"'
@@ -543,13 +354,10 @@ def audit(request: HttpRequest) -> HttpResponse:
 def appeals(request: HttpRequest, submission: int) -> HttpResponse:
     """The region's appeals: officials file them here and read the decisions."""
     found = get_object_or_404(
-        Submission.objects.visible_to(request.user).select_related(
-            "cycle__framework", "region"
-        ),
-        pk=submission,
+        selectors.visible_submissions(user=request.user), pk=submission
     )
     cycle = found.cycle
-    indicators = Indicator.objects.filter(framework=cycle.framework).order_by("order")
+    indicators = selectors.framework_indicators(cycle=cycle)
     may_file = submission_services.may_edit(request.user, found)
     window_open = cycle.reviews_close <= timezone.now() < cycle.appeals_close
     form = AppealForm(indicators=indicators)
@@ -580,7 +388,7 @@ def appeals(request: HttpRequest, submission: int) -> HttpResponse:
         {
             "submission": found,
             "cycle": cycle,
-            "appeals": found.appeals.select_related("indicator", "decided_by"),
+            "appeals": selectors.appeals_of(submission=found),
             "form": form if may_file and window_open else None,
             "window_open": window_open,
         },
@@ -591,12 +399,7 @@ def appeals(request: HttpRequest, submission: int) -> HttpResponse:
 @login_required
 def appeal(request: HttpRequest, pk: int) -> HttpResponse:
     """An appeal for the lead reviewer or an admin to decide."""
-    found = get_object_or_404(
-        Appeal.objects.select_related(
-            "submission__cycle", "submission__region", "indicator", "filed_by"
-        ),
-        pk=pk,
-    )
+    found = get_object_or_404(selectors.appeals_with_context(), pk=pk)
     cycle, region = found.submission.cycle, found.submission.region
     if not services.can_adjudicate(request.user, cycle, region):
         raise Http404
@@ -656,8 +459,6 @@ def conflicts(request: HttpRequest) -> HttpResponse:
         "reviews/conflicts.html",
         {
             "form": form,
-            "conflicts": ConflictOfInterest.objects.filter(
-                reviewer=request.user
-            ).select_related("region"),
+            "conflicts": selectors.conflicts_of(reviewer=request.user),
         },
     )
