@@ -61,6 +61,7 @@ bench: install
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/explorer.py
+	$(BIN)/python bench/page_weight.py
 
 # Faults: a killed worker, Redis down, PostgreSQL restarted, a full upload volume,
 # on the script's own PostgreSQL, Redis, gunicorn and worker (free loopback ports).
