@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -92,8 +93,40 @@ def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -
         load_reference_data()
 
 
+@contextmanager
+def _celery_conf(**values: object) -> Iterator[None]:
+    """Celery reads its settings once, so tests change the app's conf."""
+    from smartcity.celery import app as celery_app
+
+    previous = {key: celery_app.conf[key] for key in values}
+    celery_app.conf.update(values)
+    try:
+        yield
+    finally:
+        celery_app.conf.update(previous)
+
+
+@pytest.fixture(autouse=True)
+def celery_in_process() -> Iterator[None]:
+    """Every test starts in one Celery mode, whatever REDIS_URL says: a task
+    called with delay() runs at once in the test's process and its errors
+    propagate (what the settings give without Redis). Tests that need another
+    mode ask for it: `celery_retries_in_process`, `redis_worker`."""
+    with _celery_conf(task_always_eager=True, task_eager_propagates=True):
+        yield
+
+
 @pytest.fixture
-def redis_worker(settings: Settings) -> Iterator[object]:
+def celery_retries_in_process(celery_in_process: None) -> Iterator[None]:
+    """task.apply() runs a task's whole retry chain in-process (each retry at
+    once instead of after its backoff): errors do not propagate, so a retry
+    does not end the chain and the result records how it ended."""
+    with _celery_conf(task_eager_propagates=False):
+        yield
+
+
+@pytest.fixture
+def redis_worker(settings: Settings, celery_in_process: None) -> Iterator[object]:
     """A real Celery worker consuming from Redis (its own DB number), in a thread.
 
     Use with transactional tests: the worker's thread has its own connection and
@@ -104,16 +137,13 @@ def redis_worker(settings: Settings) -> Iterator[object]:
     from smartcity.celery import app as celery_app
 
     broker = settings.REDIS_URL.rstrip("/") + "/14"
-    previous = celery_app.conf.broker_url, celery_app.conf.task_always_eager
-    celery_app.conf.broker_url = broker
-    celery_app.conf.task_always_eager = False
-    try:
-        with start_worker(
+    with (
+        _celery_conf(broker_url=broker, task_always_eager=False),
+        start_worker(
             celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10
-        ):
-            yield celery_app
-    finally:
-        celery_app.conf.broker_url, celery_app.conf.task_always_eager = previous
+        ),
+    ):
+        yield celery_app
 
 
 @pytest.fixture

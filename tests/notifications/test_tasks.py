@@ -93,7 +93,9 @@ def test_no_mail_without_an_address_or_a_notification(official, mailoutbox):
     assert mailoutbox == []
 
 
-def test_a_mail_server_that_is_away_is_retried(reviewer, mailoutbox, monkeypatch):
+def test_a_mail_server_that_is_away_is_retried(
+    reviewer, mailoutbox, monkeypatch, celery_retries_in_process
+):
     notification = make(reviewer)
     real_send_mail = services.send_mail
     calls = []
@@ -115,7 +117,7 @@ def test_a_mail_server_that_is_away_is_retried(reviewer, mailoutbox, monkeypatch
 
 
 def test_after_five_retries_the_job_gives_up_and_the_mail_stays_unsent(
-    reviewer, mailoutbox, monkeypatch
+    reviewer, mailoutbox, monkeypatch, celery_retries_in_process
 ):
     notification = make(reviewer)
     calls = []

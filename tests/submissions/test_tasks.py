@@ -10,11 +10,8 @@ from tests.submissions.conftest import upload_of
 
 
 @pytest.mark.django_db
-# Without REDIS_URL the settings make Celery eager and propagate errors, which
-# cuts the retry chain short; with it (as in CI) the chain runs in-process.
-@pytest.mark.requires_redis
 def test_a_file_store_that_stays_away_is_retried_then_flagged(
-    submission, official, masterplan_pdf, settings
+    submission, official, masterplan_pdf, celery_retries_in_process
 ):
     version = services.upload_document(
         submission=submission,
@@ -23,7 +20,6 @@ def test_a_file_store_that_stays_away_is_retried_then_flagged(
         doc_type=DocumentType.MASTERPLAN,
     )
     Path(version.file.file.path).unlink()  # as if the storage were unmounted
-    settings.CELERY_TASK_ALWAYS_EAGER = True
 
     # In-process: each retry runs at once instead of after its backoff.
     result = tasks.process_file.apply(args=[version.file_id], throw=False)
