@@ -74,32 +74,63 @@ def _no_evidence(value: Any) -> float:
 def _final_levels(
     ans: pd.DataFrame, decided: pd.DataFrame, no_evidence_level: float = LEVEL_MIN
 ) -> pd.DataFrame:
-    """indicator_levels from checked answers and _decisions()."""
-    scored = ans.assign(
-        scored=ans["level"].fillna(no_evidence_level), real=ans["level"].notna()
+    """indicator_levels from checked answers and _decisions().
+
+    Each (region, indicator) cell as one integer; the answers sorted once by
+    cell and scored level, so a cell's median is read off at its middle
+    positions ((a + b) / 2, as pandas computes it)."""
+    n_ans = len(ans)
+    region_of, regions = pd.factorize(
+        pd.concat([ans["region"], decided["region"]], ignore_index=True), sort=True
     )
-    stats = (
-        scored.groupby(["region", "indicator"], sort=True)
-        .agg(
-            median=("scored", "median"),
-            n_reviewers=("real", "sum"),
-            n_answers=("real", "size"),
-        )
-        .reset_index()
+    indicator = np.concatenate(
+        [ans["indicator"].to_numpy(np.int64), decided["indicator"].to_numpy(np.int64)]
     )
-    out = stats.merge(decided, on=["region", "indicator"], how="outer", sort=True)
-    has_decision = out["level"].notna()
-    out["level"] = out["level"].where(has_decision, out["median"]).astype("float64")
-    out["source"] = out["source"].where(has_decision, "median")
-    out["n_reviewers"] = out["n_reviewers"].fillna(0).astype("int64")
-    majority = 2 * out["n_reviewers"] > out["n_answers"].fillna(0)
-    out["evidenced"] = (has_decision | majority).astype(bool)
-    out = out.loc[
-        out["level"].notna(), [*_LEVELS, "source", "n_reviewers", "evidenced"]
-    ]
-    out["source"] = out["source"].astype("str")
-    return out.sort_values(["region", "indicator"], kind="mergesort").reset_index(
-        drop=True
+    indicators, indicator_of = np.unique(indicator, return_inverse=True)
+    width = max(1, len(indicators))
+    cell = region_of.astype(np.int64) * width + np.ravel(indicator_of)
+    answer_cell, decided_cell = cell[:n_ans], cell[n_ans:]
+
+    level = ans["level"].to_numpy(np.float64)
+    real = ~np.isnan(level)
+    scored = np.where(real, level, float(no_evidence_level))
+    order = np.lexsort((scored, answer_cell))
+    scored, answer_cell, real = scored[order], answer_cell[order], real[order]
+    first = np.ones(n_ans, dtype=bool)
+    first[1:] = answer_cell[1:] != answer_cell[:-1]
+    starts = np.flatnonzero(first)
+    n_answers = np.diff(np.append(starts, n_ans))
+    median = (
+        scored[starts + (n_answers - 1) // 2] + scored[starts + n_answers // 2]
+    ) / 2
+    n_reviewers = np.add.reduceat(real.astype(np.int64), starts) if n_ans else starts
+
+    cells = np.union1d(answer_cell[starts], decided_cell)
+    at = np.searchsorted(cells, answer_cell[starts])
+    out_level = np.full(len(cells), np.nan)
+    out_level[at] = median
+    out_reviewers = np.zeros(len(cells), dtype=np.int64)
+    out_reviewers[at] = n_reviewers
+    out_answers = np.zeros(len(cells), dtype=np.int64)
+    out_answers[at] = n_answers
+    source = np.full(len(cells), "median", dtype=object)
+    has_decision = np.zeros(len(cells), dtype=bool)
+    at = np.searchsorted(cells, decided_cell)
+    out_level[at] = decided["level"].to_numpy(np.float64)
+    source[at] = decided["source"].to_numpy(object)
+    has_decision[at] = True
+    majority = 2 * out_reviewers > out_answers
+    return pd.DataFrame(
+        {
+            "region": pd.Series(
+                regions.take(cells // width), dtype=ans["region"].dtype
+            ),
+            "indicator": indicators[cells % width].astype(np.int64),
+            "level": out_level,
+            "source": pd.Series(source).astype("str"),
+            "n_reviewers": out_reviewers,
+            "evidenced": has_decision | majority,
+        }
     )
 
 
