@@ -41,6 +41,7 @@ from backups.services.rows import (
     User,
     _dump_all,
     label,
+    related_model,
 )
 from regions.models import Province, Region
 from scoring.models import Release, ScoreRun
@@ -125,7 +126,7 @@ def _check_rows(rows: Rows, manifest: dict[str, Any]) -> None:
             if f.is_relation and f.related_model not in REFERENCE_MODELS
         ]
         for field in relations:
-            target = field.related_model
+            target = related_model(field)
             if target not in keys:
                 raise _inconsistent(
                     _("%(model)s refers to %(target)s, which archives do not hold")
@@ -239,7 +240,7 @@ def framework_fingerprint(rows: Rows) -> dict[str, list[str]]:
                     continue
                 value = row.get(field.name)
                 if field.is_relation and value is not None:
-                    value = content(field.related_model, value)
+                    value = content(related_model(field), value)
                 elif isinstance(field, models.DecimalField):
                     value = _canonical_decimal(value)
                 result[field.name] = value
@@ -314,8 +315,8 @@ def _check_database(rows: Rows) -> None:
         tuple(p.natural_key())
         for p in Permission.objects.select_related("content_type")
     }
-    for model, field in ((Group, "permissions"), (User, "user_permissions")):
-        for row in rows[model]:
+    for owner, field in ((Group, "permissions"), (User, "user_permissions")):
+        for row in rows[owner]:
             for key in row.get(field, []):
                 if tuple(key) not in known:
                     problems.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
@@ -34,6 +35,7 @@ from backups.services.rows import (
     _target,
     build,
     logger,
+    related_model,
 )
 from reviews.models import (
     ConflictOfInterest,
@@ -58,7 +60,7 @@ def _create(
 ) -> list[models.Model]:
     """Insert the rows as new rows (no save(), no signals); map their keys."""
     objs = [build(model, prepare(row, maps) if prepare else row, maps) for row in rows]
-    model.objects.bulk_create(objs, batch_size=500)
+    model._default_manager.bulk_create(objs, batch_size=500)
     if any(obj.pk is None for obj in objs):
         raise BackupError(
             _("This database does not return new keys; it cannot import archives.")
@@ -78,7 +80,9 @@ def _create(
             for field in stamped:
                 if field.name in row:
                     setattr(obj, field.attname, field.to_python(row[field.name]))
-        model.objects.bulk_update(objs, [f.name for f in stamped], batch_size=500)
+        model._default_manager.bulk_update(
+            objs, [f.name for f in stamped], batch_size=500
+        )
     _create_m2m(model, rows, objs, maps)
     return objs
 
@@ -87,7 +91,7 @@ def _create_m2m(
     model: type[models.Model], rows: list[Row], objs: list[models.Model], maps: Maps
 ) -> None:
     for field in model._meta.many_to_many:
-        through = field.remote_field.through
+        through = cast(type[models.Model], field.remote_field.through)
         source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
         links = []
         for row, obj in zip(rows, objs, strict=True):
@@ -95,9 +99,9 @@ def _create_m2m(
                 if field.related_model is Permission:
                     key = Permission.objects.get_by_natural_key(*key).pk
                 else:
-                    key = _target(field.related_model, key, maps)
+                    key = _target(related_model(field), key, maps)
                 links.append(through(**{f"{source}_id": obj.pk, f"{target}_id": key}))
-        through.objects.bulk_create(links, batch_size=500)
+        through._default_manager.bulk_create(links, batch_size=500)
 
 
 def _restore_people(rows: Rows, maps: Maps) -> None:
@@ -127,8 +131,8 @@ def _restore_people(rows: Rows, maps: Maps) -> None:
     _create(User, new, maps)
     if existing:
         logger.info("import: kept %s existing accounts", len(existing))
-    created = {row["pk"] for row in new}
-    _create(Profile, [row for row in rows[Profile] if row["user"] in created], maps)
+    new_users = {row["pk"] for row in new}
+    _create(Profile, [row for row in rows[Profile] if row["user"] in new_users], maps)
 
 
 def _restore_framework(rows: Rows, maps: Maps) -> None:

@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime, time
 from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -180,11 +180,17 @@ def build(model: type[models.Model], row: Row, maps: Maps) -> models.Model:
             continue
         value = row[field.name]
         if field.is_relation:
-            value = _target(field.related_model, value, maps)
+            value = _target(related_model(field), value, maps)
         elif not isinstance(field, models.JSONField):
             value = field.to_python(value)
         setattr(obj, field.attname, value)
     return obj
+
+
+def related_model(field: Any) -> type[models.Model]:
+    """The model a relation field points at (a relation always has one here:
+    the archived models do not use "self" or lazy references unresolved)."""
+    return cast(type[models.Model], field.related_model)
 
 
 def _target(model: type[models.Model], key: Any, maps: Maps) -> Any:
