@@ -18,8 +18,9 @@ from faults.stack import Stack
 from faults.web import Client, Response
 from scoring import contract
 
-RUN_LIMIT = 390  # seconds for the whole run, set-up and clean-up included
+RUN_LIMIT = 720  # seconds for the whole run, set-up and clean-up included
 SWEEP_EVERY = 10  # seconds between the beat sweeps the checks send
+QUEUED_FOR = 60  # scoring.tasks.QUEUED_FOR: the sweep re-enqueues runs this old
 RECOVERY_LIMIT = 10  # seconds for the pages after PostgreSQL is back
 LOCK_KEY = 2017  # scoring.services._lock: pg_advisory_xact_lock(2017, cycle)
 MB = 1024 * 1024

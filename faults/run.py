@@ -107,6 +107,7 @@ def main() -> int:
         ):
             try:
                 stack.ensure_running()
+                stack.wait_worker_idle()
                 check(ctx)
             except Exception as error:
                 report.check(check.__name__, False, f"aborted: {error!r}")

@@ -14,6 +14,7 @@ import glob
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -334,6 +335,28 @@ class Stack:
             return " ready." in worker.log.read_text(errors="replace")
 
         return wait_for("celery worker", ready, timeout)
+
+    def wait_worker_idle(self, timeout: float = 300) -> float:
+        """Wait until the worker has finished every task it received and the
+        queue is empty, so that a check does not start behind the set-up's
+        work (the publication's render_release takes 15-40 s on 514 regions
+        on this machine, and the worker runs one task at a time)."""
+        worker = self.worker
+        assert worker is not None
+
+        def idle() -> bool:
+            if not worker.alive():
+                raise StackError(f"the worker exited; see {worker.log}")
+            log = worker.log.read_text(errors="replace")
+            received = len(re.findall(r"\] received$", log, re.M))
+            ended = len(re.findall(r"\] (?:succeeded in|raised|retry:|failed)", log))
+            try:
+                queued = int(self.broker().llen("celery"))
+            except redis.RedisError:
+                return False
+            return queued == 0 and ended >= received
+
+        return wait_for("the worker's queue to drain", idle, timeout)
 
     # Steps run inside the app ----------------------------------------------
 
