@@ -125,7 +125,7 @@ def rank_label(shown: Mapping[str, Any], rank: Any) -> str:
         return ""
     low, high = shown["tie"]
     if shown["tied"]:
-        return _("Rank %(low)s\u2013%(high)s (tied)") % {"low": low, "high": high}
+        return _("Rank %(low)s–%(high)s (tied)") % {"low": low, "high": high}  # noqa: RUF001
     return _("Rank %(rank)s") % {"rank": rank}
 
 
@@ -137,7 +137,7 @@ def range_label(interval: Any) -> str:
     low, high = contract.pair(interval)
     if low is None:
         return ""
-    return _("90%% range: %(low)s\u2013%(high)s") % {"low": low, "high": high}
+    return _("90%% range: %(low)s–%(high)s") % {"low": low, "high": high}  # noqa: RUF001
 
 
 def index_label(index: Any, interval: Any) -> str:

@@ -10,6 +10,29 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+class ProvinceQuerySet(models.QuerySet["Province"]):
+    def as_of(self, year: int) -> dict[str, str]:
+        """Each province code -> the code of the province its regions belonged
+        to in `year`: itself, or for a province formed after `year` the
+        province it was formed from (followed back: one query)."""
+        rows = {
+            code: (formed_in, parent)
+            for code, formed_in, parent in self.values_list(
+                "code", "formed_in", "formed_from_id"
+            )
+        }
+        out = {}
+        for code in rows:
+            found = code
+            for _step in rows:  # bounded: a chain cannot be longer than the table
+                formed_in, parent = rows.get(found, (None, None))
+                if formed_in is None or formed_in <= year or parent is None:
+                    break
+                found = parent
+            out[code] = found
+        return out
+
+
 class Province(models.Model):
     code = models.CharField(_("code"), max_length=2, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
@@ -20,6 +43,20 @@ class Province(models.Model):
         _("area (km²)"), max_digits=12, decimal_places=3, null=True
     )
     population = models.PositiveIntegerField(_("population"), null=True)
+    # Formed by law from another province (Papua Tengah from Papua in 2022): its
+    # regions belonged to that province before (regions/data/province_formations.csv).
+    formed_in = models.PositiveSmallIntegerField(_("formed in (year)"), null=True)
+    formed_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("formed from"),
+    )
+    formed_by = models.CharField(_("law that formed it"), max_length=200, blank=True)
+
+    objects = ProvinceQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]

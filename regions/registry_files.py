@@ -60,6 +60,14 @@ class LocationRow:
 
 
 @dataclass(frozen=True)
+class FormationRow:
+    code: str
+    formed_in: int
+    formed_from: str
+    law: str
+
+
+@dataclass(frozen=True)
 class ProgramRow:
     code: str
     name_id: str
@@ -226,6 +234,61 @@ def read_locations(path: Path, known_codes: set[str]) -> list[LocationRow]:
         rows[code] = LocationRow(
             code, row["capital"], latitude, longitude, area, population
         )
+    return list(rows.values())
+
+
+def read_formations(path: Path, provinces: dict[str, str]) -> list[FormationRow]:
+    """Provinces formed from another one, with the year of their law: a region
+    of such a province belonged to the province it was formed from before that
+    year (docs/scoring.md, "Provinsi pada tahun siklus"). `provinces`: code ->
+    name from the region file; a name given here must match it."""
+    rows: dict[str, FormationRow] = {}
+    columns = ("code", "name", "formed_in", "formed_from", "law")
+    for line, row in _records(path, columns):
+        _require(path, line, row, *columns)
+        code, parent = row["code"], row["formed_from"]
+        for column, value in (("code", code), ("formed_from", parent)):
+            if value not in provinces:
+                raise RegistryFileError(
+                    path,
+                    line,
+                    _("%(column)s %(code)r is not a province of the region file")
+                    % {"column": column, "code": value},
+                )
+        if row["name"] != provinces[code]:
+            raise RegistryFileError(
+                path,
+                line,
+                _("province %(code)s is named %(name)r in the region file")
+                % {"code": code, "name": provinces[code]},
+            )
+        if parent == code:
+            raise RegistryFileError(
+                path, line, _("province %s cannot be formed from itself") % code
+            )
+        year = _integer(path, line, row, "formed_in")
+        if not 1945 <= year <= 2100:
+            raise RegistryFileError(path, line, _("formed_in %d is not a year") % year)
+        if code in rows:
+            raise RegistryFileError(path, line, _("code %s appears twice") % code)
+        rows[code] = FormationRow(code, year, parent, row["law"])
+    # A parent is older than its child: otherwise the chain could loop.
+    for line, row in enumerate(rows.values(), start=2):
+        parent = rows.get(row.formed_from)
+        if parent is not None and parent.formed_in >= row.formed_in:
+            raise RegistryFileError(
+                path,
+                line,
+                _(
+                    "province %(code)s is formed in %(year)d from %(parent)s, formed in %(parent_year)d or later"
+                )
+                % {
+                    "code": row.code,
+                    "year": row.formed_in,
+                    "parent": parent.code,
+                    "parent_year": parent.formed_in,
+                },
+            )
     return list(rows.values())
 
 

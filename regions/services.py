@@ -18,6 +18,7 @@ class RegistryFiles:
     regions: Path = DATA_DIR / "regions.csv"
     region_locations: Path = DATA_DIR / "region_locations.csv"
     province_locations: Path = DATA_DIR / "province_locations.csv"
+    province_formations: Path = DATA_DIR / "province_formations.csv"
     programs: Path = DATA_DIR / "programs.csv"
     cohorts: Path = DATA_DIR / "cohorts.csv"
 
@@ -64,6 +65,12 @@ def load_registry(
             files.province_locations, set(province_index)
         )
     }
+    formations = {
+        row.code: row
+        for row in registry_files.read_formations(
+            files.province_formations, {row.code: row.name for row in province_rows}
+        )
+    }
     program_rows = registry_files.read_programs(files.programs)
     if program_code not in {row.code for row in program_rows}:
         raise registry_files.RegistryFileError(
@@ -79,6 +86,7 @@ def load_registry(
                 row.code: {
                     "name": row.name,
                     **_location(province_locations.get(row.code)),
+                    **_formation(formations.get(row.code)),
                 }
                 for row in province_rows
             },
@@ -104,6 +112,16 @@ def load_registry(
         )
         report.memberships = _sync_memberships(program_code, membership_rows)
     return report
+
+
+def _formation(row: registry_files.FormationRow | None) -> dict[str, Any]:
+    if row is None:
+        return {"formed_in": None, "formed_from_id": None, "formed_by": ""}
+    return {
+        "formed_in": row.formed_in,
+        "formed_from_id": row.formed_from,
+        "formed_by": row.law,
+    }
 
 
 def _location(row: registry_files.LocationRow | None) -> dict[str, Any]:

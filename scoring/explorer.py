@@ -2,17 +2,17 @@
 
 The explorer's data come from a published release's content only (what the
 release froze), plus region names; the attainable ranks depend on nothing
-else, so they are computed once per release and kept in the cache under the
-release id, its checksum and the weight ranges.
+else, so the worker computes them once per release and weight ranges and they
+are stored beside the release (scoring.attainable).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.core.cache import cache
+import numpy as np
 
 from assessments.models import (
     Aspect,
@@ -25,11 +25,7 @@ from assessments.models import (
 )
 from regions.models import Region
 from scoring import weights
-from scoring.models import Release
-
-CACHE_SECONDS = 60 * 60 * 24 * 30  # release-derived: only changes with the key
-CACHE_VERSION = 1
-
+from scoring.models import AttainableRanks, Release
 
 # --------------------------------------------------------------------------
 # The method page
@@ -160,53 +156,75 @@ def _components(release: Release, aspects: tuple[str, ...]) -> weights.Component
     return weights.Components.from_rows(rows, aspects)
 
 
-def attainable_key(release: Release, ranges: dict[str, Any]) -> str:
-    """The cache key of a release's attainable ranks: its id, its checksum and
-    the weight ranges they were computed within."""
-    key_ranges = hashlib.sha256(
+def ranges_digest(ranges: dict[str, Any]) -> str:
+    """What a release's attainable ranks are stored under, beside the release:
+    a digest of the weight ranges they were computed within."""
+    return hashlib.sha256(
         json.dumps(ranges, sort_keys=True, default=str).encode()
     ).hexdigest()[:16]
-    return (
-        f"scoring:attainable:v{CACHE_VERSION}:{release.pk}:{release.checksum}:"
-        f"{key_ranges}"
+
+
+class Inputs(NamedTuple):
+    """What the explorer recomputes from: the aspects in use, the normalised
+    weight ranges (and where they come from), the components per region and
+    which regions can be explored (ranked, every component present)."""
+
+    aspects: tuple[str, ...]
+    ranges: dict[str, Any]
+    source: str
+    components: weights.Components
+    explorable: np.ndarray
+
+
+def inputs_of(release: Release) -> Inputs:
+    """Raises ValueError for ranges that do not fit the weights."""
+    framework = release.content["framework"]
+    aspects = _aspect_codes(release.content)
+    given, source = weight_ranges(release)
+    ranges = weights.normalise_ranges(
+        given, framework["part_weights"], framework["aspect_weights"], aspects
     )
+    components = _components(release, aspects)
+    return Inputs(aspects, ranges, source, components, components.explorable(ranges))
 
 
-def _attainable(
-    release: Release, components: weights.Components, ranges, explorable
-) -> dict[str, list[int]]:
-    key = attainable_key(release, ranges)
-    found = cache.get(key)
-    if found is None:
-        codes = [c for c, ok in zip(components.regions, explorable, strict=True) if ok]
-        best, worst = (
-            weights.attainable_ranks(
-                components.matrix()[explorable],
-                weights.vertices(ranges, components.aspect_codes),
-            )
-            if codes
-            else ([], [])
+def solve_attainable(found: Inputs) -> dict[str, list[int]]:
+    """Best and worst attainable rank per explorable region code (one MILP per
+    region and direction: slow, the worker's job; see scoring.attainable)."""
+    components, explorable = found.components, found.explorable
+    codes = [c for c, ok in zip(components.regions, explorable, strict=True) if ok]
+    if not codes:
+        return {}
+    best, worst = weights.attainable_ranks(
+        components.matrix()[explorable],
+        weights.vertices(found.ranges, components.aspect_codes),
+    )
+    return {
+        code: [int(b), int(w)] for code, b, w in zip(codes, best, worst, strict=True)
+    }
+
+
+def stored_attainable(release: Release, ranges: dict[str, Any]) -> dict | None:
+    """The stored attainable ranks of the release within these ranges, or None
+    while the worker has not computed them."""
+    return (
+        AttainableRanks.objects.filter(
+            release=release, ranges_digest=ranges_digest(ranges)
         )
-        found = {
-            code: [int(b), int(w)]
-            for code, b, w in zip(codes, best, worst, strict=True)
-        }
-        cache.set(key, found, timeout=CACHE_SECONDS)
-    return found
+        .values_list("ranks", flat=True)
+        .first()
+    )
 
 
 def explorer_data(release: Release) -> dict[str, Any]:
     """Everything the explorer page recomputes from, as JSON-ready data."""
     content = release.content
     framework = content["framework"]
-    aspects = _aspect_codes(content)
-    given, source = weight_ranges(release)
-    ranges = weights.normalise_ranges(
-        given, framework["part_weights"], framework["aspect_weights"], aspects
-    )
-    components = _components(release, aspects)
-    explorable = components.explorable(ranges)
-    attainable = _attainable(release, components, ranges, explorable)
+    found = inputs_of(release)
+    aspects, ranges, source = found.aspects, found.ranges, found.source
+    components, explorable = found.components, found.explorable
+    stored = stored_attainable(release, ranges)
+    attainable = stored or {}
     names = dict(
         Region.objects.filter(code__in=components.regions).values_list("code", "name")
     )
@@ -266,6 +284,8 @@ def explorer_data(release: Release) -> dict[str, Any]:
         ],
         "band_names": band_names,
         "decimals": weights.INDEX_DECIMALS,
+        # False while the worker computes the attainable ranks (then null).
+        "attainable_ready": stored is not None,
         "regions": regions,
     }
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from assessments.models import Cycle
-from scoring import explorer
+from scoring import attainable, explorer
 from scoring.models import Release
 
 
@@ -60,4 +60,8 @@ def explorer_data(request: HttpRequest, cycle: int, number: int) -> JsonResponse
         data = explorer.explorer_data(release)
     except ValueError as error:  # ranges that do not fit the weights
         raise Http404(str(error)) from error
+    if not data["attainable_ready"] and attainable.request(release):
+        # Asked for the first time; a worker running in-process (the demo
+        # without Redis) has already stored them.
+        data = explorer.explorer_data(release)
     return JsonResponse(data)

@@ -88,7 +88,9 @@ class RegionResult(models.Model):
     unranked_reason = models.CharField(
         _("why not ranked"), max_length=20, blank=True
     )  # "incomplete" | "few_reviews" | "no_index" | ""
+    # xgettext:no-python-format
     index_low = models.DecimalField(_("index, 90% interval low"), **SCORE)
+    # xgettext:no-python-format
     index_high = models.DecimalField(_("index, 90% interval high"), **SCORE)
     index_adjusted = models.DecimalField(_("severity-adjusted index"), **SCORE)
     rank_adjusted = models.PositiveIntegerField(null=True, blank=True)
@@ -159,3 +161,30 @@ class Release(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("A published release is kept for good.")
+
+
+class AttainableRanks(models.Model):
+    """A release's exact best and worst attainable national rank per region
+    within one set of weight ranges (the weights explorer, docs/weights.md).
+    Derived from the release content alone, computed once by the worker: 514
+    regions take about a minute and a half on 2 cores, too long for a request."""
+
+    release = models.ForeignKey(
+        Release, on_delete=models.CASCADE, related_name="attainable_ranks"
+    )
+    ranges_digest = models.CharField(_("SHA-256 of the weight ranges"), max_length=16)
+    ranks = models.JSONField(_("best and worst rank per region code"))
+    seconds = models.FloatField(_("computing time (s)"))
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attainable ranks")
+        verbose_name_plural = _("attainable ranks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "ranges_digest"], name="attainable_ranks_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.release} {self.ranges_digest}"

@@ -3,11 +3,13 @@ verified without today's database: the regions as they were at publication,
 the framework's full mapping, and every reviewer's answers under a stable
 anonymous id.
 
-The registry keeps no history of a region's province or population (a region
-has one `province` and one `population`, the latter without a year), so the
-snapshot records what the registry says at the moment of publication; that is
-what the release's province and peer-group ranks were computed from. Once
-recorded it never changes, whatever the registry says later.
+A region's province is the one it belonged to in the cycle's year (a
+province formed later, such as Papua Tengah in 2022, counts as the province it
+was formed from: Mimika was in Papua in 2017), with today's beside it as
+`province_now`; that is what the release's province ranks were computed from.
+The registry keeps no history of population (one `population`, without a
+year), so the snapshot records it as the registry says at publication. Once
+recorded, none of it changes, whatever the registry says later.
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from typing import Any
 from django.conf import settings
 
 from assessments.models import Cycle, Indicator, RubricLevel
-from regions.models import ProgramMembership, Region
+from regions.models import ProgramMembership, Province, Region
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: province as of the cycle's year, province_now
 
 
 def reviewer_id(cycle_id: int, user_id: int) -> str:
@@ -43,8 +45,11 @@ def _number(value: Any) -> str | None:
     return str(Decimal(str(value)).normalize())
 
 
-def regions_snapshot(codes: list[str]) -> list[dict[str, Any]]:
-    """Each region as the registry describes it now (see the module note)."""
+def regions_snapshot(codes: list[str], year: int) -> list[dict[str, Any]]:
+    """Each region as the registry describes it, its province as of `year`
+    (see the module note)."""
+    then = Province.objects.as_of(year)
+    province_names = dict(Province.objects.values_list("code", "name"))
     memberships: dict[str, list[dict[str, Any]]] = {}
     for region_id, year, status, confirmed in (
         ProgramMembership.objects.filter(region__in=codes)
@@ -55,11 +60,7 @@ def regions_snapshot(codes: list[str]) -> list[dict[str, Any]]:
             {"year": year, "status": status, "confirmed": bool(confirmed)}
         )
     rows = []
-    for region in (
-        Region.objects.filter(code__in=codes)
-        .select_related("province")
-        .order_by("code")
-    ):
+    for region in Region.objects.filter(code__in=codes).order_by("code"):
         counted = [
             m["year"]
             for m in memberships.get(region.code, [])
@@ -70,8 +71,11 @@ def regions_snapshot(codes: list[str]) -> list[dict[str, Any]]:
                 "region": region.code,
                 "name": region.name,
                 "kind": region.kind,
-                "province": region.province_id,
-                "province_name": region.province.name,
+                "province": then.get(region.province_id, region.province_id),
+                "province_name": province_names[
+                    then.get(region.province_id, region.province_id)
+                ],
+                "province_now": region.province_id,
                 "population": region.population,
                 "population_year": None,  # the registry does not record it
                 "cohort_year": min(counted) if counted else None,
@@ -150,7 +154,7 @@ def snapshot(cycle: Cycle, data: Any) -> dict[str, Any]:
     codes = sorted(str(code) for code in data.regions["region"])
     return {
         "version": SNAPSHOT_VERSION,
-        "regions": regions_snapshot(codes),
+        "regions": regions_snapshot(codes, cycle.year),
         "framework": framework_snapshot(cycle),
         "answers": answers_snapshot(cycle, data.answers),
         "target": data.target,

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from assessments.models import Cycle, Indicator
 from notifications import webhooks
-from regions.models import Program, ProgramMembership, Region
+from regions.models import Program, ProgramMembership, Province, Region
 from reviews.models import Answer, Appeal, Consensus, Review
 from scoring import analytics, contract, releases
 from scoring.models import RegionResult, Release, ScoreRun
@@ -196,6 +196,10 @@ def read(cycle: Cycle) -> CycleData:
         list(taking_part.values_list("code", "kind", "province_id", "population")),
         columns=["region", "kind", "province", "population"],
     )
+    # Province ranks compare the regions of a province as it was in the cycle's
+    # year (docs/scoring.md, "Provinsi pada tahun siklus").
+    then = Province.objects.as_of(cycle.year)
+    regions["province"] = [then.get(code, code) for code in regions["province"]]
     cohorts = pd.DataFrame.from_records(
         list(
             ProgramMembership.objects.active()
@@ -617,10 +621,12 @@ def publish(*, cycle: Cycle, final: bool, by: User | None = None) -> Release:
 
 
 def _render(release_id: int) -> None:
-    """The worker renders what the public reads of the release (its bytes)."""
+    """The worker renders what the public reads of the release (its bytes),
+    then computes the weights explorer's attainable ranks (slower, less read)."""
     from scoring import tasks
 
     tasks.render_release.delay(release_id)
+    tasks.compute_attainable.delay(release_id)
 
 
 def checksum_of(release: Release) -> str:

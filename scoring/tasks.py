@@ -11,6 +11,10 @@ from scoring import services
 from scoring.models import Release
 
 TIME_LIMIT = 300
+# The attainable ranks of 514 regions take about 80 s on 2 cores; the limit
+# leaves room for more (one MILP per region and direction over all the others,
+# so the time grows faster than the number of regions).
+ATTAINABLE_TIME_LIMIT = 30 * 60
 # A queued run's job starts within seconds (COALESCE_SECONDS) unless the broker
 # was down or lost it; a duplicate job is harmless (`services.run` is idempotent).
 QUEUED_FOR = 60
@@ -64,3 +68,18 @@ def render_release(release_id: int) -> int:
         Release.objects.select_related("cycle").defer("content").get(pk=release_id)
     )
     return int(dashboards.render_release(release)["parts"])
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=ATTAINABLE_TIME_LIMIT,
+    time_limit=ATTAINABLE_TIME_LIMIT + 30,
+)
+def compute_attainable(release_id: int) -> int:
+    """After publication, or when the weights explorer finds none: the exact
+    best and worst attainable ranks of the release (idempotent). Returns the
+    number of regions ranked."""
+    from scoring import attainable
+
+    return len(attainable.compute(Release.objects.get(pk=release_id)).ranks)

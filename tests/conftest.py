@@ -100,10 +100,20 @@ def _celery_conf(**values: object) -> Iterator[None]:
 
     previous = {key: celery_app.conf[key] for key in values}
     celery_app.conf.update(values)
+    _forget_connections(celery_app)
     try:
         yield
     finally:
         celery_app.conf.update(previous)
+        _forget_connections(celery_app)
+
+
+def _forget_connections(celery_app) -> None:
+    """The app keeps its broker connection and producer pools once a task was
+    sent: without this, a test on another broker URL (the `redis_worker`'s own
+    DB number) would send its tasks to the first URL, where no worker listens."""
+    celery_app._pool = None  # kombu keeps the pools per URL: dropped, not closed
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture(autouse=True)

@@ -199,6 +199,7 @@
       build();
       update();
       status.textContent = "";
+      document.getElementById("attainable-pending").hidden = data.attainable_ready !== false;
       root.setAttribute("data-ready", "true");
     })
     .catch(function () { status.textContent = t("error"); });

@@ -122,6 +122,34 @@ def test_moving_sliders_recomputes_every_region_as_the_python_module_does(
     page.screenshot(path="test-results/explorer-desktop.png", full_page=True)
 
 
+def test_while_the_worker_computes_the_ranks_the_page_says_so(
+    page, live_server, release
+):
+    from scoring import attainable
+    from scoring.models import AttainableRanks
+
+    AttainableRanks.objects.filter(release=release).delete()
+    cache.set(attainable.queued_key(release), 1, 600)  # asked, still computing
+    open_explorer(page, live_server, release)
+    expect(page.locator("#attainable-pending")).to_be_visible()
+    expect(page.locator("#attainable-pending")).to_contain_text("masih dihitung")
+    cells = page.locator("#explorer-table tbody [data-col=attainable]")
+    assert set(cells.all_inner_texts()) == {"–"}  # noqa: RUF001
+    assert page.locator("#explorer-table tbody tr").count() == 20
+
+    AttainableRanks.objects.create(
+        release=release,
+        ranges_digest=attainable.explorer.ranges_digest(
+            attainable.explorer.inputs_of(release).ranges
+        ),
+        ranks={code: [1, 20] for code in codes(20)},
+        seconds=0.1,
+    )
+    open_explorer(page, live_server, release)
+    expect(page.locator("#attainable-pending")).to_be_hidden()
+    assert set(cells.all_inner_texts()) == {"1–20"}  # noqa: RUF001
+
+
 def aspects_of(page):
     return page.evaluate(
         """() => Array.from(document.querySelectorAll('input[name^="aspect:"]'))

@@ -31,13 +31,14 @@ def scored_cycle(
     *,
     name: str = "Scored 2017",
     people: list[User] | None = None,
+    year: int = 2017,
 ) -> Cycle:
     """A cycle whose regions each have a submitted review by each of `people`
     (default: three reviewers), every indicator answered (bulk-made: what the
     reviews app would have stored)."""
     now = timezone.now()
     cycle = assessment_services.create_cycle(
-        year=2017,
+        year=year,
         name=name,
         framework=FrameworkVersion.objects.get(code="GM100SC-2017"),
         submissions_open=now - timedelta(days=1),

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from assessments.models import FrameworkVersion
 from scoring import services, weights
+from scoring.models import AttainableRanks
 from tests.scoring.conftest import codes, scored_cycle
 
 pytestmark = pytest.mark.django_db
@@ -95,23 +96,65 @@ def test_each_regions_official_rank_lies_within_its_attainable_ranks(client, rel
         assert 1 <= best <= row["official"]["rank"] <= worst <= 8
 
 
-def test_the_attainable_ranks_are_cached_per_release_and_checksum(client, release):
+def test_the_attainable_ranks_are_stored_beside_the_release_and_read_from_there(
+    client, release
+):
     from scoring import explorer
 
     data = data_of(client, release)
-    ranges = {
-        kind: {code: tuple(pair) for code, pair in data["ranges"][kind].items()}
-        for kind in data["ranges"]
-    }
-    key = explorer.attainable_key(release, ranges)
-    stored = cache.get(key)
-    assert stored == {
+    assert data["attainable_ready"] is True
+    row = AttainableRanks.objects.get(release=release)
+    assert row.ranges_digest == explorer.ranges_digest(
+        explorer.inputs_of(release).ranges
+    )
+    assert row.ranks == {
         r["region"]: r["attainable"] for r in data["regions"] if r["attainable"]
     }
-    cache.set(key, {r["region"]: [1, 1] for r in data["regions"]})
+    AttainableRanks.objects.filter(pk=row.pk).update(
+        ranks={r["region"]: [1, 1] for r in data["regions"]}
+    )
     assert {tuple(r["attainable"]) for r in data_of(client, release)["regions"]} == {
         (1, 1)
     }
+
+
+def test_without_stored_ranks_the_data_say_they_are_pending_and_rank_nothing(release):
+    from scoring import explorer
+
+    assert not AttainableRanks.objects.exists()  # the worker has not run yet
+    data = explorer.explorer_data(release)
+    assert data["attainable_ready"] is False
+    assert {r["attainable"] for r in data["regions"]} == {None}
+    # Everything else is there: the official results and the components.
+    assert all(r["official"]["rank"] for r in data["regions"])
+
+
+def test_a_crowd_of_first_visitors_asks_the_worker_once(release, settings):
+    from scoring import attainable
+
+    assert attainable.request(release) is True  # runs in-process here
+    assert AttainableRanks.objects.filter(release=release).count() == 1
+    assert attainable.request(release) is False  # already asked
+    assert attainable.request(release) is False
+
+
+def test_the_page_says_the_ranks_are_on_their_way_in_both_languages(client, release):
+    url = reverse("scoring:explorer", args=[release.cycle_id, release.number])
+    html = client.get(url).content.decode()
+    assert 'id="attainable-pending" class="notice" hidden' in html
+    assert "masih dihitung" in html
+    client.cookies["django_language"] = "en"
+    assert "still being computed" in client.get(url).content.decode()
+
+
+def test_publication_asks_the_worker_for_the_attainable_ranks(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        release = services.publish(cycle=scored_cycle(codes(5)), final=False)
+    row = AttainableRanks.objects.get(release=release)
+    assert len(row.ranks) == 5
+    assert row.seconds >= 0
 
 
 def test_the_explorer_page_loads_its_script_from_static_files_only(client, release):
@@ -140,25 +183,17 @@ def test_the_explorer_data_does_not_take_posts(client, release):
     assert client.post(url).status_code == 405
 
 
-def test_precompute_explorer_fills_the_cache_the_page_reads(release):
+def test_precompute_explorer_stores_the_ranks_the_page_reads(client, release):
     from io import StringIO
 
     from django.core.management import CommandError, call_command
 
-    from scoring import explorer
-
     out = StringIO()
     call_command("precompute_explorer", str(release.pk), stdout=out)
     assert f"release {release.pk}: 8 regions" in out.getvalue()
-    given, _ = explorer.weight_ranges(release)
-    framework = release.content["framework"]
-    ranges = weights.normalise_ranges(
-        given,
-        framework["part_weights"],
-        framework["aspect_weights"],
-        explorer._aspect_codes(release.content),
-    )
-    stored = cache.get(explorer.attainable_key(release, ranges))
-    assert len(stored) == 8
+    call_command("precompute_explorer", str(release.pk), stdout=out)  # idempotent
+    row = AttainableRanks.objects.get(release=release)
+    assert len(row.ranks) == 8
+    assert data_of(client, release)["attainable_ready"] is True
     with pytest.raises(CommandError, match="Rilis tidak ditemukan"):
         call_command("precompute_explorer", "99999", stdout=out)

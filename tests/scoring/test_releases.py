@@ -219,3 +219,25 @@ def test_a_tampered_number_in_a_package_is_reported(small_cycle, tmp_path, capsy
     out = capsys.readouterr().out
     assert f"36.74 index: published '4.999999', recomputed '{target['index']}'" in out
     assert "checksum" in out
+
+
+@pytest.mark.parametrize(
+    ("year", "province", "name"), [(2017, "91", "Papua"), (2023, "94", "Papua Tengah")]
+)
+def test_province_ranks_use_the_province_of_the_cycles_year(db, year, province, name):
+    # Mimika (94.04) was in Papua in 2017; Papua Tengah was formed in 2022.
+    mimika, jayapura = "94.04", "91.03"
+    release = services.publish(
+        cycle=scored_cycle([mimika, jayapura], year=year, name=f"Papua {year}"),
+        final=False,
+    )
+    regions = {r["region"]: r for r in release.content["snapshot"]["regions"]}
+    assert regions[mimika]["province"] == province
+    assert regions[mimika]["province_name"] == name
+    assert regions[mimika]["province_now"] == "94"
+    ranks = {r["region"]: r["ranks"] for r in release.content["regions"]}
+    together = {ranks[mimika]["rank_province"], ranks[jayapura]["rank_province"]}
+    if year == 2017:  # one province of two regions: ranks 1 and 2
+        assert together == {1, 2}
+    else:  # each alone in its province
+        assert together == {1}

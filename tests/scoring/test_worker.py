@@ -41,3 +41,20 @@ def test_a_consensus_is_scored_by_a_real_worker(committed_data, redis_worker):
     run = ScoreRun.objects.get(cycle=cycle)
     assert run.reason.startswith("consensus 36.74")
     assert run.duration_ms is not None
+
+
+def test_a_real_worker_stores_the_attainable_ranks_after_publication(
+    committed_data, redis_worker
+):
+    from scoring import services
+    from scoring.models import AttainableRanks
+
+    release = services.publish(cycle=scored_cycle(["36.74", "36.71"]), final=False)
+
+    deadline = time.monotonic() + 120
+    while not AttainableRanks.objects.filter(release=release).exists():
+        assert time.monotonic() < deadline, "no attainable ranks in 120 s"
+        time.sleep(0.2)
+    row = AttainableRanks.objects.get(release=release)
+    assert set(row.ranks) == {"36.74", "36.71"}
+    assert all(1 <= best <= worst <= 2 for best, worst in row.ranks.values())

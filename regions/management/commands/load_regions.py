@@ -25,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--province-locations", type=Path, default=defaults.province_locations
         )
+        parser.add_argument(
+            "--province-formations", type=Path, default=defaults.province_formations
+        )
         parser.add_argument("--programs", type=Path, default=defaults.programs)
         parser.add_argument("--program", default="GM100SC")
 
@@ -33,6 +36,7 @@ class Command(BaseCommand):
             regions=options["regions"],
             region_locations=options["region_locations"],
             province_locations=options["province_locations"],
+            province_formations=options["province_formations"],
             programs=options["programs"],
             cohorts=options["cohorts"],
         )

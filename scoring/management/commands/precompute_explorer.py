@@ -1,19 +1,19 @@
-"""Compute and cache the weights explorer's exact attainable ranks of published
-releases, so the first visitor does not wait for them (514 regions take about a
-minute on 2 cores; see docs/weights.md)."""
+"""Compute and store the weights explorer's exact attainable ranks of published
+releases now, in this process (the worker does it after publication; 514
+regions take about a minute and a half on 2 cores; see docs/weights.md). For
+releases published before the worker did it, or after a change of a framework
+version's weight ranges."""
 
 from __future__ import annotations
 
-import time
-
 from django.core.management.base import BaseCommand, CommandError
 
-from scoring import explorer
+from scoring import attainable
 from scoring.models import Release
 
 
 class Command(BaseCommand):
-    help = "Cache the attainable ranks of the weights explorer for releases."
+    help = "Store the attainable ranks of the weights explorer for releases."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -30,10 +30,7 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"Rilis tidak ditemukan: {sorted(missing)}")
         for release in releases:
-            started = time.perf_counter()
-            data = explorer.explorer_data(release)
-            ranked = sum(1 for r in data["regions"] if r["attainable"])
+            row = attainable.compute(release)
             self.stdout.write(
-                f"release {release.pk}: {ranked} regions, "
-                f"{time.perf_counter() - started:.1f} s"
+                f"release {release.pk}: {len(row.ranks)} regions, {row.seconds:.1f} s"
             )
