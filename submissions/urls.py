@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.workspace, name="workspace"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/submit/confirm/", views.confirm_submit, name="confirm_submit"),
     path("<int:pk>/documents/new/", views.document_upload, name="upload"),
     path("<int:pk>/documents/<int:doc>/", views.document, name="document"),
     path(

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Role
 from accounts.roles import role_of
 from assessments.models import Cycle
-from submissions import services
+from submissions import selectors, services
 from submissions.downloads import attachment
 from submissions.forms import DocumentUploadForm, EvidenceForm, NewVersionForm
 from submissions.models import (
@@ -330,6 +330,29 @@ def evidence_download(request: HttpRequest, pk: int, item: int) -> FileResponse:
         file__isnull=False,
     )
     return attachment(found.file, found.file_name)
+
+
+@login_required
+@require_GET
+def confirm_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The summary and checklist an official confirms before submitting."""
+    submission = _editable(request, pk)
+    if submission.status not in (
+        Submission.Status.DRAFT,
+        Submission.Status.REVISION_REQUESTED,
+    ):
+        messages.info(request, _("This submission has already been submitted."))
+        return redirect("submissions:detail", pk=pk)
+    return render(
+        request,
+        "submissions/submit_confirm.html",
+        {
+            "submission": submission,
+            "cycle": submission.cycle,
+            "checklist": selectors.submit_checklist(submission),
+            "resubmit": submission.status == Submission.Status.REVISION_REQUESTED,
+        },
+    )
 
 
 @login_required

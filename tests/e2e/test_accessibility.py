@@ -93,6 +93,7 @@ def pages_of(world) -> dict[str | None, list[str]]:
             f"/workspace/{submission}/documents/new/",
             f"/workspace/{submission}/documents/{world['document']}/",
             f"/workspace/{submission}/evidence/new/",
+            f"/workspace/{submission}/submit/confirm/",
             "/notifications/",
         ],
         "reviewer-a11y": [

@@ -86,7 +86,18 @@ def test_an_official_uploads_sees_the_prescreen_submits_and_stays_in_their_regio
     expect(page.locator(".page-text")).to_contain_text("Visi")
 
     page.get_by_role("link", name="Kota Tangerang Selatan").first.click()
-    page.get_by_role("button", name="Ajukan ke kementerian").click()
+    page.get_by_role("link", name="Ajukan ke kementerian").click()
+    # A summary and a checklist first; nothing is sent yet.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ajukan ke kementerian?")
+    checklist = page.locator("#submit-checklist")
+    expect(checklist.locator('[data-check="masterplan"]')).to_have_class("found")
+    expect(checklist.locator('[data-check="read"]')).to_contain_text("halaman")
+    expect(checklist.locator('[data-check="evidence"]')).to_contain_text(
+        "indikator Praktik belum memiliki bukti"
+    )
+    assert Submission.objects.get(region_id="36.74").status == Submission.Status.DRAFT
+    page.screenshot(path="test-results/submit-confirm.png", full_page=True)
+    page.get_by_role("button", name="Ya, ajukan ke kementerian").click()
     expect(page.get_by_role("status").first).to_contain_text("Berhasil diajukan")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Diajukan")
     mine = Submission.objects.get(region_id="36.74")

@@ -151,6 +151,8 @@ row("submissions:evidence_new", "GET", 302, 200, 404, 403, 403, 403)
 row("submissions:page", "GET", 302, 200, 404, 200, 200, 200)
 row("submissions:status", "GET", 302, 200, 404, 200, 200, 200)
 row("submissions:submit", "POST", 302, 302, 404, 403, 403, 403)
+# The matrix's submission is already submitted: its official is sent back.
+row("submissions:confirm_submit", "GET", 302, 302, 404, 403, 403, 403)
 row("submissions:upload", "GET", 302, 200, 404, 403, 403, 403)
 row("submissions:workspace", "GET", 302, 302, 302, 200, 200, 200)
 

@@ -72,6 +72,7 @@ def urls_of(submission: Submission, version: DocumentVersion, item) -> dict[str,
         "status": reverse("submissions:status", args=[pk, version.pk]),
         "page": reverse("submissions:page", args=[pk, version.pk, 1]),
         "evidence_new": reverse("submissions:evidence_new", args=[pk]),
+        "confirm_submit": reverse("submissions:confirm_submit", args=[pk]),
         "evidence_edit": reverse("submissions:evidence_edit", args=[pk, item.pk]),
         "evidence_download": reverse(
             "submissions:evidence_download", args=[pk, item.pk]
@@ -80,7 +81,7 @@ def urls_of(submission: Submission, version: DocumentVersion, item) -> dict[str,
 
 
 READ_URLS = {"detail", "document", "download", "status", "page", "evidence_download"}
-EDIT_URLS = {"upload", "evidence_new", "evidence_edit"}
+EDIT_URLS = {"upload", "evidence_new", "evidence_edit", "confirm_submit"}
 
 
 def test_another_regions_official_gets_404_on_every_workspace_url(
