@@ -155,6 +155,17 @@ class DecisionForm(forms.Form):
     rationale = forms.CharField(
         label=gettext_lazy("Rationale"), widget=forms.Textarea(attrs={"rows": 4})
     )
+    # Set by the confirmation step: a decision is final, so the first POST
+    # shows what it will do and only the second records it.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("outcome") == "upheld" and data.get("new_level") is None:
+            self.add_error(
+                "new_level", _("An upheld appeal needs the new level, 1 to 5.")
+            )
+        return data
 
 
 class ConflictForm(forms.Form):

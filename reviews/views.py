@@ -404,22 +404,32 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_adjudicate(request.user, cycle, region):
         raise Http404
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decide_appeal(
-                appeal=found,
-                by=request.user,
-                upheld=form.cleaned_data["outcome"] == "upheld",
-                new_level=form.cleaned_data["new_level"],
-                rationale=form.cleaned_data["rationale"],
-            )
-        except services.ReviewError as refused:
-            form.add_error(None, refused.message)
+    filed = found.status == Appeal.Status.FILED
+    if request.method == "POST" and not filed:
+        messages.error(request, _("This appeal has already been decided."))
+        return redirect("reviews:appeal", pk=pk)
+    confirming = False
+    if request.method == "POST" and filed and form.is_valid():
+        editing = "edit" in request.POST
+        if form.cleaned_data["confirmed"] and not editing:
+            try:
+                services.decide_appeal(
+                    appeal=found,
+                    by=request.user,
+                    upheld=form.cleaned_data["outcome"] == "upheld",
+                    new_level=form.cleaned_data["new_level"],
+                    rationale=form.cleaned_data["rationale"],
+                )
+            except services.ReviewError as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(
+                    request, _("The decision was recorded and the region told.")
+                )
+                return redirect("reviews:appeal", pk=pk)
         else:
-            messages.success(
-                request, _("The decision was recorded and the region told.")
-            )
-            return redirect("reviews:appeal", pk=pk)
+            # A decision is final: first what it will do, nothing changed yet.
+            confirming = not editing
     return render(
         request,
         "reviews/appeal.html",
@@ -428,9 +438,10 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
             "cycle": cycle,
             "region": region,
             "current": services.current_value(cycle, region, found.indicator),
-            "form": form if found.status == Appeal.Status.FILED else None,
+            "form": form if filed else None,
+            "confirming": confirming,
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if request.method == "POST" and form.errors else 200,
     )
 
 

@@ -175,3 +175,46 @@ def test_a_stale_tab_cannot_overwrite_newer_answers(page, live_server, panel):
         "disimpan di tempat lain", timeout=10_000
     )
     assert Answer.objects.get(review=panel).level == 4
+
+
+def test_deciding_an_appeal_shows_what_it_will_do_before_recording_it(
+    page, live_server, panel
+):
+    from django.contrib.auth.models import User
+
+    from reviews.models import Appeal
+
+    cycle = panel.cycle
+    now = timezone.now()
+    cycle.submissions_open = now - timedelta(days=20)
+    cycle.submissions_close = now - timedelta(days=10)
+    cycle.reviews_close = now - timedelta(minutes=1)  # the appeal window is open
+    cycle.save()
+    submission = panel.region.submissions.get()
+    indicator = Indicator.objects.filter(framework=cycle.framework).order_by("order")[0]
+    appeal = services.file_appeal(
+        submission=submission,
+        user=User.objects.get(username="official-3674"),
+        indicator=indicator,
+        reason="SK Dewan Smart City sudah terbit.",
+    )
+    log_in(page, live_server, "admin")
+    page.goto(f"{live_server.url}/reviews/appeal/{appeal.pk}/")
+    page.get_by_label("Terima, dengan level baru").check()
+    page.get_by_label("Level baru", exact=True).select_option("4")
+    page.get_by_label("Alasan", exact=True).fill("SK sah dan berlaku.")
+    page.get_by_role("button", name="Catat keputusan").click()
+
+    confirm = page.locator("#decision-confirm")
+    expect(confirm).to_contain_text("Catat keputusan ini?")
+    expect(confirm).to_contain_text("Terima sanggahan")
+    expect(confirm).to_contain_text("SK sah dan berlaku.")
+    appeal.refresh_from_db()
+    assert appeal.status == Appeal.Status.FILED  # nothing recorded yet
+    page.screenshot(path="test-results/appeal-confirm.png", full_page=True)
+
+    page.get_by_role("button", name="Ya, catat keputusan").click()
+    expect(page.get_by_role("status").first).to_contain_text("Keputusan dicatat")
+    appeal.refresh_from_db()
+    assert (appeal.status, appeal.new_level) == (Appeal.Status.UPHELD, 4)
+    assert appeal.rationale == "SK sah dan berlaku."

@@ -239,8 +239,36 @@ def test_an_official_files_an_appeal_in_the_browser_and_the_lead_decides(
     decide = reverse("reviews:appeal", args=[appeal.pk])
     assert lead.get(decide).status_code == 200
     assert logged_in(panel[1].reviewer).get(decide).status_code == 404
-    response = lead.post(
-        decide, {"outcome": "upheld", "new_level": "4", "rationale": "SK sah."}
-    )
+    decision = {"outcome": "upheld", "new_level": "4", "rationale": "SK sah."}
+    # A decision is final: the first POST only shows what it will do.
+    response = lead.post(decide, decision)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Catat keputusan ini?" in html
+    assert "Terima sanggahan" in html
+    assert "<strong>4</strong>" in html
+    assert 'name="confirmed" value="1"' in html
+    appeal.refresh_from_db()
+    assert appeal.status == Appeal.Status.FILED
+    # Back to the form, with what was written kept.
+    response = lead.post(decide, {**decision, "confirmed": "1", "edit": "1"})
+    assert response.status_code == 200
+    assert "SK sah." in response.content.decode()
+    assert "Catat keputusan ini?" not in response.content.decode()
+    appeal.refresh_from_db()
+    assert appeal.status == Appeal.Status.FILED
+    # An upheld appeal without a level is refused at the first step.
+    response = lead.post(decide, {**decision, "new_level": ""})
+    assert response.status_code == 400
+    assert "level baru" in response.content.decode()
+
+    response = lead.post(decide, {**decision, "confirmed": "1"})
     assert response.status_code == 302
     assert "Diterima" in officials.get(page).content.decode()
+    # Deciding again changes nothing and says why.
+    response = lead.post(
+        decide, {"outcome": "rejected", "rationale": "Lagi.", "confirmed": "1"}
+    )
+    assert response.status_code == 302
+    appeal.refresh_from_db()
+    assert (appeal.status, appeal.new_level) == (Appeal.Status.UPHELD, 4)
