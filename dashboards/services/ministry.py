@@ -7,15 +7,53 @@ from typing import Any
 
 import pandas as pd
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Cycle
+from assessments.models import Cycle, Indicator
 from dashboards import analytics, charts
 from dashboards.services.reading import chart_labels, separators
 from regions.models import Region
 from reviews.models import Answer, Appeal, Review
 from reviews.services import answered_counts
 from scoring.models import ScoreRun
+
+HOTSPOTS_LISTED = 50  # widest first; the charts count them all
+
+
+def _hotspot_rows(cycle: Cycle, hot: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each listed disagreement with the region's and the indicator's name and
+    the consensus row it is settled in (two queries, whatever the count)."""
+    if hot.empty:
+        return []
+    regions = dict(
+        Region.objects.filter(code__in=hot["region"].unique().tolist()).values_list(
+            "code", "name"
+        )
+    )
+    indicators = {
+        i.code: i
+        for i in Indicator.objects.filter(
+            framework_id=cycle.framework_id, code__in=hot["indicator"].unique().tolist()
+        )
+    }
+    rows = []
+    for row in hot.to_dict("records"):
+        indicator = indicators.get(row["indicator"])
+        rows.append(
+            {
+                "region": row["region"],
+                "region_name": regions.get(row["region"], row["region"]),
+                "indicator": row["indicator"],
+                "indicator_name": indicator.name if indicator else "",
+                "min": int(row["min"]),
+                "max": int(row["max"]),
+                "reviewers": int(row["reviewers"]),
+                "url": reverse("reviews:region", args=[cycle.pk, row["region"]])
+                + (f"#indicator-{indicator.pk}" if indicator else ""),
+            }
+        )
+    return rows
 
 
 def ministry(cycle: Cycle) -> dict[str, Any]:
@@ -68,6 +106,7 @@ def ministry(cycle: Cycle) -> dict[str, Any]:
         "float64"
     )
     hot = analytics.hotspots(answers)
+    hotspots = _hotspot_rows(cycle, hot.head(HOTSPOTS_LISTED))
     by_region = analytics.hotspot_counts(hot, "region")
     by_indicator = analytics.hotspot_counts(hot, "indicator")
     appeals = dict(
@@ -102,6 +141,8 @@ def ministry(cycle: Cycle) -> dict[str, Any]:
             for row in per_region.to_dict("records")
         ],
         "appeals": {status: appeals.get(status, 0) for status in Appeal.Status.values},
+        "hotspots": hotspots,
+        "hotspots_total": len(hot),
         "charts": {
             "reviewers": charts.reviewer_progress_chart(
                 progress.to_dict("records"), labels, marks

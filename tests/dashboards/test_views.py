@@ -287,3 +287,40 @@ def test_the_ministry_data_costs_the_same_queries_for_5_and_50_regions(
         url = f"/dashboard/ministry/data/?cycle={release.cycle_id}"
         counts.append(queries_of(lambda c=client, u=url: c.get(u)))
     assert counts[0] == counts[1], counts
+
+
+def test_each_disagreement_names_region_and_indicator_and_links_to_its_consensus(
+    client, admin_user
+):
+    from assessments.models import Indicator
+    from dashboards.analytics import hotspots
+    from dashboards.services.ministry import HOTSPOTS_LISTED
+
+    release = publish(8)
+    client.force_login(admin_user)
+    data = client.get(f"/dashboard/ministry/data/?cycle={release.cycle_id}").json()
+    answers = pd.DataFrame(
+        list(
+            Answer.objects.filter(review__cycle=release.cycle).values_list(
+                "review__region_id", "indicator__code", "review__reviewer_id", "level"
+            )
+        ),
+        columns=["region", "indicator", "reviewer", "level"],
+    )
+    expected = hotspots(answers)
+    assert data["hotspots_total"] == len(expected) > 0
+    assert len(data["hotspots"]) == min(len(expected), HOTSPOTS_LISTED)
+    first = data["hotspots"][0]
+    indicator = Indicator.objects.get(
+        framework=release.cycle.framework, code=first["indicator"]
+    )
+    region = Region.objects.get(code=first["region"])
+    assert first["max"] - first["min"] >= 2
+    assert first["url"] == (
+        f"/reviews/cycle/{release.cycle_id}/region/{region.code}/"
+        f"#indicator-{indicator.pk}"
+    )
+    html = client.get(f"/dashboard/ministry/?cycle={release.cycle_id}").content.decode()
+    assert f'href="{first["url"]}"' in html
+    assert region.name in html
+    assert indicator.name_id in html
