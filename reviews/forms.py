@@ -178,3 +178,31 @@ class ConflictForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy("E.g. family, employment or a consultancy there."),
     )
+
+
+class AuditFilterForm(forms.Form):
+    """The audit trail's filters (GET): a region by code or part of its name,
+    who gave the score (part of a user name or full name) and a date range in
+    WIB, both ends included."""
+
+    region = forms.CharField(
+        label=gettext_lazy("Region (code or name)"), required=False, max_length=100
+    )
+    who = forms.CharField(label=gettext_lazy("Who"), required=False, max_length=150)
+    since = forms.DateField(
+        label=gettext_lazy("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = forms.DateField(
+        label=gettext_lazy("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end date is before the start date."))
+        return data

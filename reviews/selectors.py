@@ -5,10 +5,12 @@ these and keep to the request; writes are in reviews.services."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from assessments.models import Cycle, Indicator, RubricLevel
 from regions.models import Region
@@ -218,12 +220,37 @@ def conflicts_of(*, reviewer: User) -> QuerySet[ConflictOfInterest]:
     return ConflictOfInterest.objects.filter(reviewer=reviewer).select_related("region")
 
 
-def score_changes(*, region_code: str = "") -> QuerySet[ScoreChange]:
-    """The audit trail, newest first (one region's when a code is given)."""
+def score_changes(
+    *,
+    region: str = "",
+    who: str = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[ScoreChange]:
+    """The audit trail, newest first. `region`: a region code, or part of a
+    region's name; `who`: part of the actor's user name or full name;
+    `since`/`until`: days in the server's time zone (WIB), both included."""
     changes = ScoreChange.objects.select_related(
         "cycle", "region", "indicator", "actor"
     ).order_by("-at", "-pk")
-    return changes.filter(region_id=region_code) if region_code else changes
+    if region:
+        changes = changes.filter(
+            Q(region_id=region) | Q(region__name__icontains=region)
+        )
+    if who:
+        changes = changes.filter(
+            Q(actor__username__icontains=who)
+            | Q(actor__first_name__icontains=who)
+            | Q(actor__last_name__icontains=who)
+        )
+    zone = timezone.get_current_timezone()
+    if since:
+        changes = changes.filter(at__gte=datetime.combine(since, time.min, tzinfo=zone))
+    if until:
+        changes = changes.filter(
+            at__lt=datetime.combine(until + timedelta(days=1), time.min, tzinfo=zone)
+        )
+    return changes
 
 
 def visible_submissions(*, user: User) -> QuerySet[Submission]:

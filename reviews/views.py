@@ -32,6 +32,7 @@ from reviews import exports, selectors, services
 from reviews.forms import (
     AppealForm,
     AssignForm,
+    AuditFilterForm,
     ConflictForm,
     ConsensusForm,
     DecisionForm,
@@ -334,8 +335,11 @@ def balance(request: HttpRequest) -> HttpResponse:
 @login_required
 @role_required(Role.ADMIN)
 def audit(request: HttpRequest) -> HttpResponse:
-    code = request.GET.get("region", "").strip()
-    changes = selectors.score_changes(region_code=code)
+    form = AuditFilterForm(request.GET)
+    form.is_valid()  # a bad value is flagged next to its field; the others apply
+    changes = selectors.score_changes(
+        **{k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    )
     if request.GET.get("format") == "csv":
         response = StreamingHttpResponse(
             exports.audit_csv(changes),
@@ -344,7 +348,14 @@ def audit(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="score-changes.csv"'
         return response
     page = Paginator(changes, 100).get_page(request.GET.get("page"))
-    return render(request, "reviews/audit.html", {"page": page, "region": code})
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return render(
+        request,
+        "reviews/audit.html",
+        {"page": page, "form": form, "query": query.urlencode()},
+    )
 
 
 # Appeals --------------------------------------------------------------------

@@ -178,6 +178,69 @@ def test_the_audit_trail_downloads_as_csv(panel, admin_user):
     assert lines[1].split(",")[5:8] == ["rev-1", "", "4"]
 
 
+def test_the_audit_trail_filters_by_region_name_who_and_dates(panel, admin_user):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from reviews.models import ScoreChange
+
+    review = panel[0]
+    indicator = Indicator.objects.filter(framework=review.cycle.framework).first()
+    zone = timezone.get_current_timezone()
+
+    def change(region, actor, day, hour=9):
+        return ScoreChange.objects.create(
+            cycle=review.cycle,
+            region_id=region,
+            indicator=indicator,
+            source=ScoreChange.Source.CONSENSUS,
+            actor=actor,
+            new_value="4",
+            at=datetime(2017, 6, day, hour, tzinfo=zone),
+        )
+
+    tangsel = change("36.74", review.reviewer, 1)
+    late = change("36.74", admin_user, 2, hour=23)  # 23:00 WIB still 2 June
+    tangerang = change("36.71", admin_user, 3)
+    client = logged_in(admin_user)
+
+    def shown(**params):
+        response = client.get(reverse("reviews:audit"), params)
+        assert response.status_code == 200
+        return set(response.context["page"].object_list)
+
+    assert shown() == {tangsel, late, tangerang}
+    assert shown(region="Tangerang Selatan") == {tangsel, late}
+    assert shown(region="36.71") == {tangerang}
+    assert shown(region="tangerang") == {tangsel, late, tangerang}
+    assert shown(who=review.reviewer.username[:4]) == {tangsel}
+    assert shown(since="2017-06-02", until="2017-06-02") == {late}
+    assert shown(since="2017-06-02") == {late, tangerang}
+    assert shown(until="2017-06-01", who="admin") == set()
+
+    # A bad date is flagged next to its field; the other filters still apply.
+    response = client.get(
+        reverse("reviews:audit"), {"since": "kemarin", "region": "36.71"}
+    )
+    assert response.status_code == 200
+    assert set(response.context["page"].object_list) == {tangerang}
+    assert "Masukkan tanggal yang valid" in response.content.decode()
+    response = client.get(
+        reverse("reviews:audit"), {"since": "2017-06-03", "until": "2017-06-01"}
+    )
+    assert "Tanggal akhir sebelum tanggal awal." in response.content.decode()
+
+    # The CSV link carries the filters.
+    html = client.get(reverse("reviews:audit"), {"region": "36.71"}).content.decode()
+    assert 'href="?region=36.71&amp;format=csv"' in html
+    response = client.get(
+        reverse("reviews:audit"), {"region": "36.71", "format": "csv"}
+    )
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) == 2
+
+
 @pytest.mark.parametrize(
     "reason",
     ['=HYPERLINK("http://x")', "+1+1", "-1+2", "@SUM(A1)", "\tcmd", "\uff1d1+1"],
