@@ -267,3 +267,31 @@ def appeals_with_context() -> QuerySet[Appeal]:
     return Appeal.objects.select_related(
         "submission__cycle", "submission__region", "indicator", "filed_by"
     )
+
+
+def submit_summary(*, review: Review) -> dict[str, Any]:
+    """What a reviewer confirms before submitting: how many indicators have a
+    level, how many are "no evidence" (scored as the framework's no-evidence
+    level), the ones still open (submitting refuses them), and comments and
+    citations given. Two queries, whatever the number of answers."""
+    indicators = list(
+        Indicator.objects.filter(framework_id=review.cycle.framework_id).order_by(
+            "order"
+        )
+    )
+    answers = {a.indicator_id: a for a in Answer.objects.filter(review=review)}
+    open_ = [i for i in indicators if not (a := answers.get(i.pk)) or not a.is_answered]
+    levels = [a.level for a in answers.values() if a.level is not None]
+    return {
+        "total": len(indicators),
+        "with_level": len(levels),
+        "no_evidence": [
+            i for i in indicators if (a := answers.get(i.pk)) and a.no_evidence
+        ],
+        "open": open_,
+        "comments": sum(1 for a in answers.values() if a.comment.strip()),
+        "citations": sum(1 for a in answers.values() if a.cited_version_id),
+        "distribution": [
+            (level, sum(1 for x in levels if x == level)) for level in range(1, 6)
+        ],
+    }

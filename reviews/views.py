@@ -128,7 +128,21 @@ def _save(request: HttpRequest, pk: int, *, as_json: bool) -> HttpResponse:
 @login_required
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """First POST: the summary to confirm. Second (confirmed=1): the submit."""
     found = _review(request, pk)
+    if request.POST.get("confirmed") != "1":
+        if found.status == Review.Status.SUBMITTED:
+            messages.info(request, _("This review has already been submitted."))
+            return redirect("reviews:review", pk=pk)
+        return render(
+            request,
+            "reviews/submit_confirm.html",
+            {
+                "review": found,
+                "summary": selectors.submit_summary(review=found),
+                "version": request.POST.get("version") or found.version,
+            },
+        )
     try:
         services.submit_review(
             review=found,

@@ -148,6 +148,12 @@ def test_a_reviewer_scores_a_region_end_to_end(page, live_server, panel):
     )
     expect(page.locator("#answered-count")).to_have_text("53", timeout=10_000)
     page.get_by_role("button", name="Kirim penilaian").click()
+    # A summary first: every indicator has a level, nothing is sent yet.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kirim penilaian ini?")
+    expect(page.locator("#with-level")).to_have_text("53 / 53")
+    expect(page.locator("#still-open")).to_have_count(0)
+    assert not Review.objects.get(pk=panel.pk).is_submitted
+    page.get_by_role("button", name="Ya, kirim penilaian").click()
 
     expect(page.get_by_role("status").first).to_contain_text("Penilaian Anda terkirim")
     expect(page.locator("tr.flagged")).to_have_count(2)  # 2 and 3 against 5; 4 is close

@@ -142,7 +142,8 @@ def test_other_scores_are_hidden_until_the_reviewer_submits(panel):
     client.post(reverse("reviews:autosave", args=[member.pk]), form_data(member, "1"))
     member.refresh_from_db()
     client.post(
-        reverse("reviews:submit", args=[member.pk]), {"version": member.version}
+        reverse("reviews:submit", args=[member.pk]),
+        {"version": member.version, "confirmed": "1"},
     )
     html = client.get(review_urls(member)["region"]).content.decode()
     assert "after you submit your own review" not in html
@@ -335,3 +336,52 @@ def test_an_official_files_an_appeal_in_the_browser_and_the_lead_decides(
     assert response.status_code == 302
     appeal.refresh_from_db()
     assert (appeal.status, appeal.new_level) == (Appeal.Status.UPHELD, 4)
+
+
+def test_submitting_a_review_shows_a_summary_first_and_sends_nothing(panel):
+    review = panel[0]
+    client = logged_in(review.reviewer)
+    indicators = list(
+        Indicator.objects.filter(framework=review.cycle.framework).order_by("order")
+    )
+    client.post(reverse("reviews:autosave", args=[review.pk]), form_data(review, "4"))
+    review.refresh_from_db()
+    submit = reverse("reviews:submit", args=[review.pk])
+
+    response = client.post(submit, {"version": review.version})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Kirim penilaian ini?" in html
+    assert f"{len(indicators)} / {len(indicators)}" in html
+    assert 'name="confirmed" value="1"' in html
+    assert "Ya, kirim penilaian" in html
+    review.refresh_from_db()
+    assert not review.is_submitted  # nothing sent yet
+
+    response = client.post(submit, {"version": review.version, "confirmed": "1"})
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.is_submitted
+    # Asking again says so and changes nothing.
+    response = client.post(submit, {"version": review.version})
+    assert response.status_code == 302
+    assert response.url == reverse("reviews:review", args=[review.pk])
+
+
+def test_the_summary_lists_open_indicators_and_offers_no_submit(panel):
+    from reviews.models import Answer
+
+    review = panel[0]
+    client = logged_in(review.reviewer)
+    client.post(reverse("reviews:autosave", args=[review.pk]), form_data(review, "4"))
+    first = Indicator.objects.filter(framework=review.cycle.framework).order_by(
+        "order"
+    )[0]
+    Answer.objects.filter(review=review, indicator=first).update(level=None)
+    review.refresh_from_db()
+    html = client.post(
+        reverse("reviews:submit", args=[review.pk]), {"version": review.version}
+    ).content.decode()
+    assert 'id="still-open"' in html
+    assert f"#indicator-{first.pk}" in html
+    assert "Ya, kirim penilaian" not in html
