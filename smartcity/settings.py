@@ -191,6 +191,11 @@ CELERY_TASK_IGNORE_RESULT = True  # results live in PostgreSQL, not in the broke
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The weights explorer's attainable ranks take minutes for 514 regions: their
+# own queue, consumed by its own worker (`-Q explorer`, docker-compose's
+# worker-explorer), so they never hold back recomputes, uploads or e-mails.
+EXPLORER_QUEUE = "explorer"
+CELERY_TASK_ROUTES = {"scoring.tasks.compute_attainable": {"queue": EXPLORER_QUEUE}}
 # Redis hands an unacknowledged task to another worker after the visibility
 # timeout. It must exceed the longest countdown a task waits for (a webhook's
 # last retry: 16 min) plus the hard time limit (6 min), or a task still waiting

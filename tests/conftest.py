@@ -150,7 +150,12 @@ def redis_worker(settings: Settings, celery_in_process: None) -> Iterator[object
     with (
         _celery_conf(broker_url=broker, task_always_eager=False),
         start_worker(
-            celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10
+            celery_app,
+            pool="solo",
+            perform_ping_check=False,
+            shutdown_timeout=10,
+            # The default queue and the explorer's (settings.CELERY_TASK_ROUTES).
+            queues=["celery", settings.EXPLORER_QUEUE],
         ),
     ):
         yield celery_app

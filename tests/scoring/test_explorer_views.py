@@ -197,3 +197,14 @@ def test_precompute_explorer_stores_the_ranks_the_page_reads(client, release):
     assert data_of(client, release)["attainable_ready"] is True
     with pytest.raises(CommandError, match="Rilis tidak ditemukan"):
         call_command("precompute_explorer", "99999", stdout=out)
+
+
+def test_the_attainable_ranks_have_their_own_queue_so_recomputes_never_wait(settings):
+    from smartcity.celery import app
+
+    def queue_of(task: str) -> str:
+        return app.amqp.router.route({}, task)["queue"].name
+
+    assert queue_of("scoring.tasks.compute_attainable") == settings.EXPLORER_QUEUE
+    assert queue_of("scoring.tasks.recompute_cycle") == "celery"
+    assert queue_of("scoring.tasks.render_release") == "celery"
