@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test install lint typecheck check-deploy clean bench faults load
+.PHONY: demo test install lint typecheck check-deploy clean bench faults load screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,11 @@ bench: install
 # The full-volume check mounts tmpfs, so it needs root; otherwise it prints SKIP.
 faults: install
 	$(BIN)/python faults/run.py
+
+# Screenshots of the main pages (desktop and phone, Indonesian and English)
+# into screenshots/, from the demo served by `make demo` in another terminal.
+screenshots: install
+	$(BIN)/python scripts/screenshots.py --base-url http://$(HOST) --out screenshots
 
 # Load test: gunicorn (gunicorn.conf.py) + a Celery worker on PostgreSQL and
 # Redis, loopback only (DATABASE_URL / REDIS_URL, else the local servers; a
