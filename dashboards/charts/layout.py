@@ -28,16 +28,26 @@ from dashboards.charts.style import (
 )
 
 
+def short_label(text: str) -> str:
+    """A category label that fits LABEL_CHARS: "Kabupaten" written "Kab." as
+    Indonesian lists do (the name itself kept whole where that is enough),
+    else cut with an ellipsis (hover and the table keep the full name)."""
+    if len(text) <= LABEL_CHARS:
+        return text
+    if text.startswith("Kabupaten "):
+        text = "Kab. " + text[len("Kabupaten ") :]
+    if len(text) <= LABEL_CHARS:
+        return text
+    return text[: LABEL_CHARS - 1].rstrip() + ELLIPSIS
+
+
 def _category_axis(categories: list[str], **extra: Any) -> dict[str, Any]:
     """A top-to-bottom category axis; long labels shortened (hover keeps them)."""
     axis = _axis(type="category", autorange="reversed", **extra)
     if any(len(c) > LABEL_CHARS for c in categories):
         axis["tickmode"] = "array"
         axis["tickvals"] = categories
-        axis["ticktext"] = [
-            c if len(c) <= LABEL_CHARS else c[: LABEL_CHARS - 1].rstrip() + ELLIPSIS
-            for c in categories
-        ]
+        axis["ticktext"] = [short_label(c) for c in categories]
     return axis
 
 

@@ -28,6 +28,8 @@ from dashboards.charts.layout import (
     _result,
 )
 from dashboards.charts.style import (
+    HEATMAP_INK,
+    HEATMAP_SCALE,
     NO_BAND_COLOR,
     RANKING_RANGE,
     SCORE_TICKS,
@@ -230,7 +232,7 @@ def heatmap_chart(
         "z": z,
         "zmin": 1,
         "zmax": 5,
-        "colorscale": "Viridis",
+        "colorscale": HEATMAP_SCALE,
         "xgap": 1,
         "ygap": 1,
         "hoverongaps": False,
@@ -258,7 +260,7 @@ def heatmap_chart(
     }
     if len(categories) <= 40:
         trace["texttemplate"] = "%{z:.1f}"
-        trace["textfont"] = {"size": TEXT_SIZE}
+        trace["textfont"] = {"size": TEXT_SIZE, "color": HEATMAP_INK}
     layout = _layout(
         _label(labels, "title:heatmap"),
         separators,

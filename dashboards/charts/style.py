@@ -97,8 +97,13 @@ ROW_PX = 20
 RANKING_RANGE = 5.6  # x axis of the ranking: the 1-5 scale and room for text
 PHONE_PLOT_PX = 200  # plot width on a 390 px phone with long region names
 CHAR_PX = 7  # a 12 px character, generously
-LABEL_CHARS = 20  # longer category labels are shortened on the axis
+LABEL_CHARS = 24  # longer category labels are shortened on the axis
 ELLIPSIS = "\u2026"
+# The heatmap's scores, light to mid blue-green (ColorBrewer GnBu), so that its
+# black numbers read on every cell (WCAG contrast >= 4.5, tested); Viridis'
+# mid greens left dark-grey numbers at about 3:1.
+HEATMAP_SCALE = [[0.0, "#f7fcf0"], [0.5, "#a8ddb5"], [1.0, "#43a2ca"]]
+HEATMAP_INK = "#000000"
 MAX_HEIGHT = 10600  # all 514 regions at ROW_PX
 SCORE_TICKS = [1, 2, 3, 4, 5]
 HOTSPOT_LIMIT = 20

@@ -68,6 +68,9 @@
     var config = {
       responsive: true,
       displaylogo: false,
+      // On a phone the toolbar covered chart titles; the page's own PNG
+      // button and pinch-zoom remain.
+      displayModeBar: !window.matchMedia("(max-width: 40em)").matches,
       modeBarButtonsToRemove: ["select2d", "lasso2d", "sendDataToCloud"],
       toImageButtonOptions: { format: "png", filename: figure.dataset.chart },
     };

@@ -661,10 +661,15 @@ def test_heatmap_values_as_text_for_few_rows() -> None:
     assert result["table"]["columns"][:2] == ["Daerah", "Tata Kelola"]
 
 
-def test_heatmap_colourscale_is_sequential_viridis(built: dict[str, Any]) -> None:
+def test_heatmap_colourscale_is_sequential_light_to_dark(built: dict[str, Any]) -> None:
+    from dashboards.charts.style import _contrast
+
     scale = built["heatmap"]["figure"]["data"][0]["colorscale"]
-    assert scale[0][1].lower() == "#440154"
-    assert scale[-1][1].lower() == "#fde725"
+    assert scale[0][1].lower() == "#f7fcf0"
+    assert scale[-1][1].lower() == "#43a2ca"
+    # Each stop darker than the one before: higher scores look darker.
+    against_white = [_contrast(colour, "#ffffff") for _stop, colour in scale]
+    assert against_white == sorted(against_white)
 
 
 # --- band distribution -------------------------------------------------------
@@ -930,3 +935,32 @@ def test_label_keys_are_documented(frame: pd.DataFrame) -> None:
     }
     assert undocumented == set()
     assert set(charts.LABEL_KEYS) <= labels.asked
+
+
+def test_the_heatmap_numbers_read_on_every_cell_colour():
+    # WCAG AA for text: 4.5:1 between the numbers and each stop of the scale;
+    # stops are the extremes of each linear segment, so every cell in between
+    # is at least as close to the lighter end.
+    from dashboards.charts.style import _contrast
+
+    figure = charts.heatmap_chart(make_frame(12), DIMENSIONS, ID, ",.")["figure"]
+    (trace,) = figure["data"]
+    ink = trace["textfont"]["color"]
+    for _stop, colour in trace["colorscale"]:
+        assert _contrast(colour, ink) >= 4.5, colour
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("Kota Bandung", "Kota Bandung"),
+        ("Kabupaten Kutai Kartanegara", "Kab. Kutai Kartanegara"),
+        ("Kabupaten Kepulauan Siau Tagulandang Biaro", "Kab. Kepulauan Siau Tag\u2026"),
+        ("Kota Administrasi Jakarta Selatan", "Kota Administrasi Jakar\u2026"),
+    ],
+)
+def test_long_region_names_are_shortened_the_indonesian_way(name, shown):
+    from dashboards.charts.layout import short_label
+
+    assert short_label(name) == shown
+    assert len(short_label(name)) <= charts.LABEL_CHARS

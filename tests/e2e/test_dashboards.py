@@ -83,6 +83,9 @@ def test_the_dashboard_fits_a_phone_and_switches_to_english(page, live_server, r
     charts_drawn(page, 5)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
+    # No plotly toolbar over the chart titles on a phone (the PNG button stays).
+    assert page.locator(".modebar").count() == 0
+    expect(page.locator(".chart-png").first).to_be_visible()
     page.screenshot(path="test-results/dashboard-phone.png", full_page=True)
 
     page.get_by_role("button", name="EN").click()
@@ -91,6 +94,13 @@ def test_the_dashboard_fits_a_phone_and_switches_to_english(page, live_server, r
     heatmap = page.locator("[data-chart='heatmap']")
     heatmap.get_by_text("Show the data as a table").click()
     expect(heatmap.locator("thead")).to_contain_text("Region")
+
+
+def test_the_desktop_keeps_the_plotly_toolbar(page, live_server, release):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(live_server.url + "/dashboard/")
+    charts_drawn(page, 5)
+    assert page.locator(".modebar").count() >= 5
 
 
 def test_a_reviewer_reads_the_review_dashboard(page, live_server, release):
