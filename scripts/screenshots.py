@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 SIZES = {"desktop": (1366, 768), "phone": (390, 844)}
 LANGUAGES = ("id", "en")
@@ -81,61 +81,72 @@ def resolve(page: Page, base: str, shot: Shot) -> str:
     raise LookupError(f"no link matching {pattern!r} on {start}")
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
     parser.add_argument("--out", type=Path, default=Path("screenshots"))
     parser.add_argument("--password", default="demo12345")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--only", help="a regular expression on the file names")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def capture(browser: Browser, args: argparse.Namespace) -> int:
+    """Every screenshot with an open browser; 1 if a page failed."""
     base = args.base_url.rstrip("/")
     args.out.mkdir(parents=True, exist_ok=True)
     written, failed = 0, []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=args.chromium)
-        for user, shots in PAGES.items():
-            role = user or "public"
-            for language in LANGUAGES:
-                for size, (width, height) in SIZES.items():
-                    wanted = [
-                        (f"{role}-{shot.name}-{language}-{size}.png", shot)
-                        for shot in shots
-                    ]
-                    if args.only:
-                        wanted = [w for w in wanted if re.search(args.only, w[0])]
-                    if not wanted:
+    for user, shots in PAGES.items():
+        role = user or "public"
+        for language in LANGUAGES:
+            for size, (width, height) in SIZES.items():
+                wanted = [
+                    (f"{role}-{shot.name}-{language}-{size}.png", shot)
+                    for shot in shots
+                ]
+                if args.only:
+                    wanted = [w for w in wanted if re.search(args.only, w[0])]
+                if not wanted:
+                    continue
+                context = browser.new_context(
+                    viewport={"width": width, "height": height}
+                )
+                context.add_cookies(
+                    [{"name": "django_language", "value": language, "url": base}]
+                )
+                page = context.new_page()
+                if user:
+                    log_in(page, base, user, args.password)
+                for name, shot in wanted:
+                    try:
+                        path = resolve(page, base, shot)
+                    except LookupError as error:
+                        failed.append(f"{name}: {error}")
                         continue
-                    context = browser.new_context(
-                        viewport={"width": width, "height": height}
-                    )
-                    context.add_cookies(
-                        [{"name": "django_language", "value": language, "url": base}]
-                    )
-                    page = context.new_page()
-                    if user:
-                        log_in(page, base, user, args.password)
-                    for name, shot in wanted:
-                        try:
-                            path = resolve(page, base, shot)
-                        except LookupError as error:
-                            failed.append(f"{name}: {error}")
-                            continue
-                        response = page.goto(base + path)
-                        page.wait_for_load_state("networkidle")
-                        if response is None or response.status != 200:
-                            status = response.status if response else "no answer"
-                            failed.append(f"{name}: {path} answered {status}")
-                            continue
-                        page.screenshot(path=str(args.out / name), full_page=True)
-                        print(f"{args.out / name}  {path}")
-                        written += 1
-                    context.close()
-        browser.close()
+                    response = page.goto(base + path)
+                    page.wait_for_load_state("networkidle")
+                    if response is None or response.status != 200:
+                        status = response.status if response else "no answer"
+                        failed.append(f"{name}: {path} answered {status}")
+                        continue
+                    page.screenshot(path=str(args.out / name), full_page=True)
+                    print(f"{args.out / name}  {path}")
+                    written += 1
+                context.close()
     print(f"{written} screenshots in {args.out}/")
     for line in failed:
         print(f"FAILED {line}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=args.chromium)
+        try:
+            return capture(browser, args)
+        finally:
+            browser.close()
 
 
 if __name__ == "__main__":
