@@ -75,9 +75,10 @@ def submit_checklist(submission: Submission) -> SubmitChecklist:
         )
     )
     revision = submission.open_revision()
+    covered = set(evidenced)
     return SubmitChecklist(
         masterplan=masterplan,
-        without_evidence=[i for i in practice if i.pk not in set(evidenced)],
+        without_evidence=[i for i in practice if i.pk not in covered],
         practice_total=len(practice),
         evidence_count=len(evidenced),
         revision_items=list(revision.items.select_related("indicator"))
